@@ -1,0 +1,26 @@
+package dev.prescale.job.scaling;
+
+/**
+ * What the engine remembers per scaling target between decisions; kept in Flink keyed state, so a
+ * Flink POJO (public fields, no-argument constructor).
+ */
+public class TargetState {
+    /** The last desired capacity decided, or -1 before the first decision. */
+    public int lastDesired = -1;
+    /** The last warm-pool size decided. */
+    public int lastWarmPool;
+    /** The measured in-service count from the utilization topic, or -1 when none was seen. */
+    public int measuredInService = -1;
+    /** When the measured in-service count was seen (epoch ms). */
+    public long measuredAtMillis = Long.MIN_VALUE;
+    /** When the last scale-in took effect (epoch ms). */
+    public long lastScaleInMillis = Long.MIN_VALUE;
+    /** When the last scale-out took effect (epoch ms). */
+    public long lastScaleOutMillis = Long.MIN_VALUE;
+    /** Recent capacity recommendations, newest last, for scale-in stabilization. */
+    public int[] recentRecommendations = new int[0];
+    /** Decision times of {@link #recentRecommendations}. */
+    public long[] recentRecommendationMillis = new long[0];
+
+    public TargetState() {}
+}
