@@ -1,0 +1,143 @@
+package dev.prescale.job.scaling;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.prescale.job.config.ConfigException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How one resource type of a target is turned into instances and how far its forecast is trusted. */
+public class ResourcePolicy implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final double DEFAULT_CAPACITY_PER_INSTANCE = 1.0;
+    public static final double DEFAULT_FACTOR_HIGH = 1.2;
+    public static final double DEFAULT_FACTOR_MEDIUM = 1.0;
+    public static final double DEFAULT_FACTOR_LOW = 0.8;
+    public static final double DEFAULT_HIGH_CONFIDENCE = 0.7;
+    public static final double DEFAULT_MEDIUM_CONFIDENCE = 0.5;
+    public static final double DEFAULT_CONFIDENCE_FLOOR = 0.3;
+    public static final int DEFAULT_MIN_HISTORY_STEPS = 288;
+    public static final double DEFAULT_HEADROOM_PER_ERROR = 1.0;
+    public static final double DEFAULT_MAX_HEADROOM = 0.5;
+
+    /** Demand units one instance serves (cores, MB, bytes, bytes/s); must be positive. */
+    @JsonProperty public double capacityPerInstance = DEFAULT_CAPACITY_PER_INSTANCE;
+    /** Factor on the forecast gap at risk level HIGH. */
+    @JsonProperty public double factorHigh = DEFAULT_FACTOR_HIGH;
+    /** Factor on the forecast gap at risk level MEDIUM. */
+    @JsonProperty public double factorMedium = DEFAULT_FACTOR_MEDIUM;
+    /** Factor on the forecast gap at risk level LOW. */
+    @JsonProperty public double factorLow = DEFAULT_FACTOR_LOW;
+    /** Confidence at or above which the risk level is HIGH. */
+    @JsonProperty public double highConfidence = DEFAULT_HIGH_CONFIDENCE;
+    /** Confidence at or above which the risk level is MEDIUM (else LOW). */
+    @JsonProperty public double mediumConfidence = DEFAULT_MEDIUM_CONFIDENCE;
+    /** Below this confidence the forecast is not used: reactive fallback. */
+    @JsonProperty public double confidenceFloor = DEFAULT_CONFIDENCE_FLOOR;
+    /** With fewer history steps than this the forecast is not used: reactive fallback. */
+    @JsonProperty public int minHistorySteps = DEFAULT_MIN_HISTORY_STEPS;
+    /** Headroom added to the forecast per unit of recent relative error (1.0: 10 % error gives 10 %). */
+    @JsonProperty public double headroomPerError = DEFAULT_HEADROOM_PER_ERROR;
+    /** Upper limit of that headroom (0.5 = 50 %). */
+    @JsonProperty public double maxHeadroom = DEFAULT_MAX_HEADROOM;
+    /** Magnitude bands of step scaling for scale-out, by increasing lower bound. */
+    @JsonProperty public List<StepBand> stepBands = defaultBands();
+
+    public ResourcePolicy() {}
+
+    /** The default bands: the change as is under a 20 % gap, 1.2 times from 20 %, 1.5 times from 50 %. */
+    public static List<StepBand> defaultBands() {
+        List<StepBand> bands = new ArrayList<>();
+        bands.add(new StepBand(0.0, 1.0));
+        bands.add(new StepBand(0.2, 1.2));
+        bands.add(new StepBand(0.5, 1.5));
+        return bands;
+    }
+
+    /** A policy with defaults and the given capacity per instance. */
+    public static ResourcePolicy withCapacity(double capacityPerInstance) {
+        ResourcePolicy p = new ResourcePolicy();
+        p.capacityPerInstance = capacityPerInstance;
+        return p;
+    }
+
+    /** The factor for a risk level (1.0 for REACTIVE, where no forecast is weighed). */
+    public double factor(RiskLevel level) {
+        switch (level) {
+            case HIGH:
+                return factorHigh;
+            case MEDIUM:
+                return factorMedium;
+            case LOW:
+                return factorLow;
+            default:
+                return 1.0;
+        }
+    }
+
+    /** The adjustment of the band that a relative gap falls in (1.0 when no band applies). */
+    public double bandAdjustment(double relativeGap) {
+        double adj = 1.0;
+        double best = Double.NEGATIVE_INFINITY;
+        if (stepBands != null) {
+            for (StepBand b : stepBands) {
+                if (relativeGap >= b.lowerBound && b.lowerBound >= best) {
+                    best = b.lowerBound;
+                    adj = b.adjustment;
+                }
+            }
+        }
+        return adj;
+    }
+
+    /** Throws a {@link ConfigException} naming the first wrong key under {@code keyPrefix}. */
+    public void validate(String keyPrefix) {
+        if (!(capacityPerInstance > 0) || !Double.isFinite(capacityPerInstance)) {
+            throw new ConfigException(keyPrefix + ".capacityPerInstance", capacityPerInstance, "a finite number > 0");
+        }
+        checkFactor(keyPrefix + ".factorHigh", factorHigh);
+        checkFactor(keyPrefix + ".factorMedium", factorMedium);
+        checkFactor(keyPrefix + ".factorLow", factorLow);
+        checkUnit(keyPrefix + ".highConfidence", highConfidence);
+        checkUnit(keyPrefix + ".mediumConfidence", mediumConfidence);
+        checkUnit(keyPrefix + ".confidenceFloor", confidenceFloor);
+        if (mediumConfidence > highConfidence) {
+            throw new ConfigException(keyPrefix + ".mediumConfidence", mediumConfidence, "<= highConfidence " + highConfidence);
+        }
+        if (confidenceFloor > mediumConfidence) {
+            throw new ConfigException(keyPrefix + ".confidenceFloor", confidenceFloor, "<= mediumConfidence " + mediumConfidence);
+        }
+        if (minHistorySteps < 0) {
+            throw new ConfigException(keyPrefix + ".minHistorySteps", minHistorySteps, "an integer >= 0");
+        }
+        if (!(headroomPerError >= 0) || headroomPerError > 10) {
+            throw new ConfigException(keyPrefix + ".headroomPerError", headroomPerError, "a number in [0, 10]");
+        }
+        if (!(maxHeadroom >= 0) || maxHeadroom > 10) {
+            throw new ConfigException(keyPrefix + ".maxHeadroom", maxHeadroom, "a number in [0, 10]");
+        }
+        if (stepBands == null) {
+            throw new ConfigException(keyPrefix + ".stepBands", null, "a list, possibly empty");
+        }
+        for (int i = 0; i < stepBands.size(); i++) {
+            StepBand b = stepBands.get(i);
+            if (b == null) {
+                throw new ConfigException(keyPrefix + ".stepBands[" + i + "]", null, "{lowerBound, adjustment}");
+            }
+            b.validate(keyPrefix + ".stepBands[" + i + "]");
+        }
+    }
+
+    private static void checkFactor(String key, double v) {
+        if (!(v > 0) || v > 5 || !Double.isFinite(v)) {
+            throw new ConfigException(key, v, "a number in (0, 5]");
+        }
+    }
+
+    private static void checkUnit(String key, double v) {
+        if (!(v >= 0 && v <= 1)) {
+            throw new ConfigException(key, v, "a number in [0, 1]");
+        }
+    }
+}
