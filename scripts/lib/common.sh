@@ -1,0 +1,170 @@
+# Shared helpers for the local-infrastructure scripts; sourced, never run.
+#
+# Everything a script starts keeps its data, logs and pid file under one ignored folder
+# ($PRESCALE_RUN_DIR, default <repo>/.run). Every Java process gets a marker system property
+# (-Dprescale.service=NAME) so that "stop" ends only a process it started, even when the pid in
+# a stale pid file has been reused by something else.
+
+set -euo pipefail
+
+PRESCALE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUN_DIR="${PRESCALE_RUN_DIR:-$PRESCALE_ROOT/.run}"
+LOG_DIR="$RUN_DIR/logs"
+PID_DIR="$RUN_DIR/pids"
+DATA_DIR="$RUN_DIR/data"
+LIB_DIR="$RUN_DIR/lib"
+JAVA="${JAVA:-java}"
+MVN="${MVN:-mvn}"
+# Maven runs quietly and in batch mode; set PRESCALE_MVN_OFFLINE=1 to add -o.
+MVN_FLAGS=(-q -B)
+if [[ "${PRESCALE_MVN_OFFLINE:-0}" == "1" ]]; then MVN_FLAGS+=(-o); fi
+
+mkdir -p "$LOG_DIR" "$PID_DIR" "$DATA_DIR" "$LIB_DIR"
+
+info() { printf '[prescale] %s\n' "$*" >&2; }
+fail() { printf '[prescale] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# True when nothing listens on 127.0.0.1:PORT.
+port_free() {
+  local port="$1"
+  if command -v ss >/dev/null 2>&1; then
+    ! ss -Hltn "sport = :$port" 2>/dev/null | grep -q .
+  else
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
+  fi
+}
+
+# Fails with a message that says who holds PORT and how to move WHAT elsewhere.
+require_port_free() {
+  local port="$1" what="$2" var="$3"
+  if ! port_free "$port"; then
+    local holder=""
+    if command -v ss >/dev/null 2>&1; then
+      holder="$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'users:(.*)' | head -n 1 || true)"
+    fi
+    fail "port $port is taken${holder:+ ($holder)}: $what cannot start. Stop what holds it, or set $var to another port."
+  fi
+}
+
+pid_file() { echo "$PID_DIR/$1.pid"; }
+
+# The pid of service NAME if it is running and is really ours (marker on its command line).
+service_pid() {
+  local name="$1" file pid
+  file="$(pid_file "$name")"
+  [[ -f "$file" ]] || return 1
+  pid="$(cat "$file")"
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "-Dprescale.service=$name " || return 1
+  echo "$pid"
+}
+
+service_running() { service_pid "$1" >/dev/null 2>&1; }
+
+# Starts a Java process in the background: start_java NAME LOGFILE JAVA_ARGS...
+start_java() {
+  local name="$1" log="$2"
+  shift 2
+  : >"$log"
+  # setsid: the service outlives the calling shell and gets no terminal signals (Ctrl-C in the demo
+  # is handled by the demo, which stops what it started).
+  setsid nohup "$JAVA" "-Dprescale.service=$name" "$@" >>"$log" 2>&1 </dev/null &
+  echo $! >"$(pid_file "$name")"
+}
+
+# Waits until PORT accepts connections; fails early, with the log's tail, if service NAME dies.
+wait_for_port() {
+  local name="$1" port="$2" timeout="$3" log="$4" waited=0
+  while port_free "$port"; do
+    if ! service_running "$name"; then
+      info "$name exited during start; last lines of $log:"
+      tail -n 40 "$log" >&2 || true
+      rm -f "$(pid_file "$name")"
+      fail "$name failed to start (see $log)"
+    fi
+    if ((waited >= timeout * 2)); then
+      info "last lines of $log:"
+      tail -n 40 "$log" >&2 || true
+      stop_service "$name" >/dev/null 2>&1 || true
+      fail "$name did not open port $port within ${timeout}s (see $log)"
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+}
+
+# Waits until URL answers HTTP 200; same failure handling as wait_for_port.
+wait_for_http() {
+  local name="$1" url="$2" timeout="$3" log="$4" waited=0
+  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
+    if ! service_running "$name"; then
+      info "$name exited during start; last lines of $log:"
+      tail -n 40 "$log" >&2 || true
+      rm -f "$(pid_file "$name")"
+      fail "$name failed to start (see $log)"
+    fi
+    if ((waited >= timeout * 2)); then
+      info "last lines of $log:"
+      tail -n 40 "$log" >&2 || true
+      stop_service "$name" >/dev/null 2>&1 || true
+      fail "$name did not answer $url within ${timeout}s (see $log)"
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+}
+
+# Ends service NAME if we started it: SIGTERM, then SIGKILL after a grace period.
+stop_service() {
+  local name="$1" pid i
+  if ! pid="$(service_pid "$name")"; then
+    if [[ -f "$(pid_file "$name")" ]]; then
+      info "$name: stale pid file removed (process already gone)"
+      rm -f "$(pid_file "$name")"
+    else
+      info "$name: not running"
+    fi
+    return 0
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 40); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    info "$name (pid $pid) ignored SIGTERM for 20 s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.5
+  fi
+  rm -f "$(pid_file "$name")"
+  info "$name stopped (pid $pid)"
+}
+
+status_service() {
+  local name="$1" pid
+  if pid="$(service_pid "$name")"; then
+    echo "$name: running (pid $pid)"
+  else
+    echo "$name: stopped"
+  fi
+}
+
+# Copies the jars that scripts/infra/NAME/pom.xml names into .run/lib/NAME (once).
+ensure_jars() {
+  local name="$1" dir="$LIB_DIR/$1" pom="$PRESCALE_ROOT/scripts/infra/$1/pom.xml"
+  if [[ -f "$dir/.complete" && "$dir/.complete" -nt "$pom" ]]; then
+    return 0
+  fi
+  info "copying $name jars from Maven into $dir (first run only)"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  if ! "$MVN" "${MVN_FLAGS[@]}" -f "$pom" dependency:copy-dependencies \
+      -DoutputDirectory="$dir" -DincludeScope=runtime >"$LOG_DIR/$name-jars.log" 2>&1; then
+    tail -n 30 "$LOG_DIR/$name-jars.log" >&2 || true
+    fail "could not resolve the $name jars (see $LOG_DIR/$name-jars.log)"
+  fi
+  touch "$dir/.complete"
+}
+
+# A classpath of every jar in a folder.
+jars_classpath() { echo "$1/*"; }
