@@ -39,6 +39,7 @@ public final class CloudGroupSimulator {
     private final int warmLead;
     private final int warmPrepare;
     private final int firstScored;
+    private final int endScored;
 
     public CloudGroupSimulator(Trace trace) {
         this(trace.timesMillis(), trace.values(), trace.stepMillis(), capacityUnit(trace.values()));
@@ -61,6 +62,30 @@ public final class CloudGroupSimulator {
             first++;
         }
         this.firstScored = first;
+        this.endScored = times.length;
+    }
+
+    private CloudGroupSimulator(CloudGroupSimulator base, int from, int to) {
+        this.times = base.times;
+        this.v = base.v;
+        this.stepMillis = base.stepMillis;
+        this.capacity = base.capacity;
+        this.coldLead = base.coldLead;
+        this.warmLead = base.warmLead;
+        this.warmPrepare = base.warmPrepare;
+        this.firstScored = from;
+        this.endScored = to;
+    }
+
+    /**
+     * The same group scoring only steps {@code [from, to)}, for held-out checks (for instance the
+     * first and second half of the scored window); the simulation itself still runs from step 0.
+     */
+    public CloudGroupSimulator scoredRange(int from, int to) {
+        if (from < 0 || to > v.length || from >= to) {
+            throw new IllegalArgumentException("bad scored range [" + from + ", " + to + ")");
+        }
+        return new CloudGroupSimulator(this, from, to);
     }
 
     /** C = nearest-rank p99 of all values / 20. */
@@ -191,7 +216,7 @@ public final class CloudGroupSimulator {
         double cost = 0;
         double oracle = 0;
         int actions = 0;
-        for (int t = firstScored; t < n; t++) {
+        for (int t = firstScored; t < endScored; t++) {
             double served = inService[t] * capacity;
             if (v[t] > served) {
                 under++;
@@ -205,7 +230,7 @@ public final class CloudGroupSimulator {
                 actions++;
             }
         }
-        int scored = n - firstScored;
+        int scored = endScored - firstScored;
         return new SimulationResult(capacity, firstScored, scored,
                 scored == 0 ? 0 : 100.0 * under / scored,
                 demand == 0 ? 0 : 100.0 * unserved / demand,
