@@ -168,3 +168,37 @@ ensure_jars() {
 
 # A classpath of every jar in a folder.
 jars_classpath() { echo "$1/*"; }
+
+# Builds the whole project (all modules installed into ~/.m2) unless PRESCALE_SKIP_BUILD=1.
+build_project() {
+  if [[ "${PRESCALE_SKIP_BUILD:-0}" == "1" ]]; then
+    return 0
+  fi
+  info "building the project (mvn install -DskipTests; log in $LOG_DIR/build.log)"
+  if ! (cd "$PRESCALE_ROOT" && "$MVN" "${MVN_FLAGS[@]}" install -DskipTests) >"$LOG_DIR/build.log" 2>&1; then
+    tail -n 40 "$LOG_DIR/build.log" >&2 || true
+    fail "the build failed (see $LOG_DIR/build.log)"
+  fi
+}
+
+# The runtime classpath of the job module (producer, decision watcher, local Auto Scaling endpoint):
+# the modules' fresh classes first, then their dependencies as Maven resolves them.
+job_classpath() {
+  local cache="$RUN_DIR/classpath/job-runtime.txt" pom stale=0
+  mkdir -p "$RUN_DIR/classpath"
+  if [[ ! -d "$PRESCALE_ROOT/job/target/classes/dev/prescale/job/demo" || ! -d "$PRESCALE_ROOT/connectors/target/classes" ]]; then
+    build_project
+  fi
+  [[ -f "$cache" ]] || stale=1
+  for pom in "$PRESCALE_ROOT/pom.xml" "$PRESCALE_ROOT"/{models,connectors,job}/pom.xml; do
+    [[ "$stale" == 1 || "$pom" -nt "$cache" ]] && stale=1
+  done
+  if [[ "$stale" == 1 ]]; then
+    if ! (cd "$PRESCALE_ROOT" && "$MVN" "${MVN_FLAGS[@]}" -pl job dependency:build-classpath \
+        -Dmdep.includeScope=runtime -Dmdep.outputFile="$cache") >"$LOG_DIR/classpath.log" 2>&1; then
+      tail -n 20 "$LOG_DIR/classpath.log" >&2 || true
+      fail "could not resolve the job's classpath (see $LOG_DIR/classpath.log); build first: mvn -q install -DskipTests"
+    fi
+  fi
+  echo "$PRESCALE_ROOT/job/target/classes:$PRESCALE_ROOT/connectors/target/classes:$PRESCALE_ROOT/models/target/classes:$(cat "$cache")"
+}
