@@ -1,0 +1,198 @@
+package dev.prescale.job;
+
+import dev.prescale.connectors.json.ScheduledEventValidator;
+import dev.prescale.connectors.json.UtilizationValidator;
+import dev.prescale.connectors.records.DeadLetter;
+import dev.prescale.connectors.records.Interaction;
+import dev.prescale.connectors.records.ScalingDecision;
+import dev.prescale.connectors.records.ScheduledEvent;
+import dev.prescale.connectors.records.Utilization;
+import dev.prescale.job.config.PrescaleConfig;
+import dev.prescale.job.forecast.ForecastBatchOperator;
+import dev.prescale.job.forecast.ForecasterFactory;
+import dev.prescale.job.forecast.ModelLocationFactory;
+import dev.prescale.job.io.Sinks;
+import dev.prescale.job.io.Sources;
+import dev.prescale.job.io.StreamOutput;
+import dev.prescale.job.pipeline.AnonymizeInteractions;
+import dev.prescale.job.pipeline.AssignTarget;
+import dev.prescale.job.pipeline.DeadLetters;
+import dev.prescale.job.pipeline.DemandAggregator;
+import dev.prescale.job.pipeline.EngineDecider;
+import dev.prescale.job.pipeline.GroupForecast;
+import dev.prescale.job.pipeline.GroupHistoryFunction;
+import dev.prescale.job.pipeline.GroupWindow;
+import dev.prescale.job.pipeline.HmacKeySource;
+import dev.prescale.job.pipeline.KAnonymityFunction;
+import dev.prescale.job.pipeline.LateToDeadLetter;
+import dev.prescale.job.pipeline.NeverHoldsBackWatermarks;
+import dev.prescale.job.pipeline.ScheduledEventFunction;
+import dev.prescale.job.pipeline.TargetDecider;
+import dev.prescale.job.pipeline.TargetDecisionFunction;
+import dev.prescale.job.pipeline.ValidateAndAnonymize;
+import dev.prescale.job.pipeline.ValidatePayloads;
+import dev.prescale.job.pipeline.WindowResultFunction;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The Prescale pipeline, wired between sources and sinks it is given: validate and pseudonymize,
+ * event-time windows per group, k-anonymity, history, batched forecasts, scheduled events, per
+ * target decisions. {@link PrescaleJobMain} wires Kafka; tests and the trace replay wire their own.
+ */
+public final class PrescaleJob {
+
+    private static final OutputTag<Interaction> LATE = new OutputTag<>("late-interactions") {};
+
+    private PrescaleJob() {}
+
+    /** Flink settings from the configuration, through Flink's own options. */
+    public static Configuration flinkConfiguration(PrescaleConfig c) {
+        Configuration f = Configuration.fromMap(c.flink);
+        f.set(PipelineOptions.NAME, c.jobName);
+        // Every operator has a uid of its own; a missing one must fail the build of the graph.
+        f.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
+        f.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(c.checkpointIntervalMillis()));
+        f.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        f.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.checkpointing.directory);
+        f.set(StateBackendOptions.STATE_BACKEND, c.checkpointing.stateBackend);
+        if (c.parallelism > 0) {
+            f.set(CoreOptions.DEFAULT_PARALLELISM, c.parallelism);
+        }
+        return f;
+    }
+
+    /** The job with the scaling engine and the configured forecaster. */
+    public static DataStream<ScalingDecision> build(StreamExecutionEnvironment env, PrescaleConfig config,
+            Sources sources, Sinks sinks) {
+        return build(env, config, sources, sinks, ModelLocationFactory.checked(config.forecast.model),
+                new EngineDecider(config));
+    }
+
+    /** The job with a given forecaster factory and decider (tests, experiments). */
+    public static DataStream<ScalingDecision> build(StreamExecutionEnvironment env, PrescaleConfig config,
+            Sources sources, Sinks sinks, ForecasterFactory forecasters, TargetDecider decider) {
+        env.configure(flinkConfiguration(config), PrescaleJob.class.getClassLoader());
+        HmacKeySource key = new HmacKeySource(config.anonymization.keyEnv, config.anonymization.keyFile);
+        String topic = config.kafka.interactionsTopic;
+        long windowMillis = config.windowMillis();
+
+        // 1. Validate and pseudonymize: the raw user id goes no further than this operator.
+        SingleOutputStreamOperator<Interaction> anonymized;
+        DataStream<DeadLetter> deadLetters = null;
+        if (sources.interactionPayloads != null) {
+            anonymized = sources.interactionPayloads
+                    .process(new ValidateAndAnonymize(topic, key)).uid("validate-anonymize").name("validate + pseudonymize");
+            deadLetters = anonymized.getSideOutput(DeadLetters.TAG);
+        } else {
+            anonymized = sources.interactions
+                    .map(new AnonymizeInteractions(key)).uid("anonymize").name("pseudonymize");
+        }
+
+        // 2. Event time.
+        DataStream<Interaction> timed = anonymized.assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<Interaction>forBoundedOutOfOrderness(Duration.ofMillis(config.maxOutOfOrdernessMillis()))
+                                .withTimestampAssigner((i, ts) -> i.ts)
+                                .withIdleness(Duration.ofMillis(config.idlenessMillis())))
+                .uid("watermarks-interactions").name("event time: interactions");
+
+        // 3. Demand per group and window, incrementally; later-than-allowed records to the side.
+        SingleOutputStreamOperator<GroupWindow> windows = timed
+                .keyBy(i -> i.group)
+                .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMillis)))
+                .allowedLateness(Duration.ofMillis(config.allowedLatenessMillis()))
+                .sideOutputLateData(LATE)
+                .aggregate(new DemandAggregator(), new WindowResultFunction())
+                .uid("window-demand").name("demand per group and window");
+        DataStream<DeadLetter> late = windows.getSideOutput(LATE)
+                .map(new LateToDeadLetter(topic)).uid("late-records").name("late records");
+        deadLetters = deadLetters == null ? late : deadLetters.union(late);
+
+        // 4. k-anonymity across the groups of a window.
+        DataStream<GroupWindow> anonymous = windows
+                .keyBy(w -> w.windowEnd)
+                .process(new KAnonymityFunction(config.anonymization.k, config.allowedLatenessMillis()))
+                .uid("k-anonymity").name("k-anonymity (merge small groups into _other)");
+
+        // 5. History per group and batched forecasts.
+        DataStream<GroupForecast> forecasts = anonymous
+                .keyBy(w -> w.group)
+                .process(new GroupHistoryFunction(config.contextWindows(), windowMillis, config.horizonSteps(),
+                        config.historyTtlMillis()))
+                .uid("group-history").name("group history")
+                .transform("forecast (" + forecasters.location() + ")", TypeInformation.of(GroupForecast.class),
+                        new ForecastBatchOperator(forecasters, config.forecast.batchSize, config.batchTimeoutMillis()))
+                .uid("forecast");
+
+        // 6. Scheduled events add to the forecasts of their group.
+        DataStream<ScheduledEvent> events = sources.scheduledEvents;
+        if (sources.scheduledEventPayloads != null) {
+            ScheduledEventValidator v = new ScheduledEventValidator(config.kafka.scheduledEventsTopic);
+            SingleOutputStreamOperator<ScheduledEvent> parsed = sources.scheduledEventPayloads
+                    .process(new ValidatePayloads<ScheduledEvent>(v::validate), TypeInformation.of(ScheduledEvent.class))
+                    .uid("validate-scheduled-events").name("validate scheduled events");
+            deadLetters = deadLetters.union(parsed.getSideOutput(DeadLetters.TAG));
+            events = parsed;
+        }
+        if (events != null) {
+            DataStream<ScheduledEvent> eventsTimed = events.assignTimestampsAndWatermarks(
+                            WatermarkStrategy.<ScheduledEvent>forGenerator(c -> new NeverHoldsBackWatermarks<>())
+                                    .withTimestampAssigner((e, ts) -> e.start))
+                    .uid("watermarks-scheduled-events").name("scheduled events: no event-time hold");
+            forecasts = forecasts
+                    .keyBy(f -> f.group)
+                    .connect(eventsTimed.broadcast(ScheduledEventFunction.EVENTS))
+                    .process(new ScheduledEventFunction())
+                    .uid("scheduled-events").name("add scheduled events");
+        }
+
+        // 7. Per target: sum the groups, track errors, decide.
+        DataStream<GroupForecast> assigned = forecasts
+                .flatMap(new AssignTarget(config.groupToTarget())).uid("assign-target").name("group -> target");
+        DataStream<Utilization> utilization = sources.utilization;
+        if (sources.utilizationPayloads != null) {
+            UtilizationValidator v = new UtilizationValidator(config.kafka.utilizationTopic);
+            SingleOutputStreamOperator<Utilization> parsed = sources.utilizationPayloads
+                    .process(new ValidatePayloads<Utilization>(v::validate), TypeInformation.of(Utilization.class))
+                    .uid("validate-utilization").name("validate utilization");
+            deadLetters = deadLetters.union(parsed.getSideOutput(DeadLetters.TAG));
+            utilization = parsed;
+        }
+        if (utilization == null) {
+            utilization = env.fromData(List.<Utilization>of(), TypeInformation.of(Utilization.class))
+                    .uid("no-utilization").name("no utilization");
+        }
+        DataStream<Utilization> utilizationTimed = utilization.assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<Utilization>forBoundedOutOfOrderness(Duration.ofMillis(config.maxOutOfOrdernessMillis()))
+                                .withTimestampAssigner((u, ts) -> u.ts)
+                                .withIdleness(Duration.ofMillis(config.idlenessMillis())))
+                .uid("watermarks-utilization").name("event time: utilization");
+        DataStream<ScalingDecision> decisions = assigned
+                .keyBy(f -> f.target)
+                .connect(utilizationTimed.keyBy(u -> u.target))
+                .process(new TargetDecisionFunction(decider), TypeInformation.of(ScalingDecision.class))
+                .uid("target-decisions").name("scaling decisions per target");
+
+        // 8. Outputs.
+        for (StreamOutput<ScalingDecision> out : sinks.decisions) {
+            out.attach(decisions);
+        }
+        if (sinks.deadLetters != null) {
+            sinks.deadLetters.attach(deadLetters);
+        }
+        return decisions;
+    }
+}

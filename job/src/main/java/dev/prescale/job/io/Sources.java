@@ -1,0 +1,45 @@
+package dev.prescale.job.io;
+
+import dev.prescale.connectors.records.Interaction;
+import dev.prescale.connectors.records.ScheduledEvent;
+import dev.prescale.connectors.records.Utilization;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * The job's inputs, built by the caller (Kafka in {@code PrescaleJobMain}, test or replay sources
+ * elsewhere). Interactions come either as raw payloads (validated, dead-lettered and pseudonymized
+ * by the job) or as {@link Interaction}s with raw user ids (pseudonymized by the job); exactly one
+ * of the two is set. Scheduled events and utilization may be absent (null). Payload streams of the
+ * side topics are validated by the job; timestamps and watermarks are always assigned by the job.
+ */
+public final class Sources {
+    public final DataStream<String> interactionPayloads;
+    public final DataStream<Interaction> interactions;
+    public final DataStream<String> scheduledEventPayloads;
+    public final DataStream<ScheduledEvent> scheduledEvents;
+    public final DataStream<String> utilizationPayloads;
+    public final DataStream<Utilization> utilization;
+
+    private Sources(DataStream<String> interactionPayloads, DataStream<Interaction> interactions,
+            DataStream<String> scheduledEventPayloads, DataStream<ScheduledEvent> scheduledEvents,
+            DataStream<String> utilizationPayloads, DataStream<Utilization> utilization) {
+        this.interactionPayloads = interactionPayloads;
+        this.interactions = interactions;
+        this.scheduledEventPayloads = scheduledEventPayloads;
+        this.scheduledEvents = scheduledEvents;
+        this.utilizationPayloads = utilizationPayloads;
+        this.utilization = utilization;
+    }
+
+    /** Raw JSON payloads of all three topics (as read from Kafka); the side topics may be null. */
+    public static Sources ofPayloads(DataStream<String> interactions, DataStream<String> scheduledEvents,
+            DataStream<String> utilization) {
+        return new Sources(interactions, null, scheduledEvents, null, utilization, null);
+    }
+
+    /** Interaction records (raw user ids); scheduled events and utilization may be null. */
+    public static Sources ofRecords(DataStream<Interaction> interactions, DataStream<ScheduledEvent> scheduledEvents,
+            DataStream<Utilization> utilization) {
+        return new Sources(null, interactions, null, scheduledEvents, null, utilization);
+    }
+}

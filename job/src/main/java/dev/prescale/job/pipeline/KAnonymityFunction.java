@@ -1,0 +1,129 @@
+package dev.prescale.job.pipeline;
+
+import dev.prescale.job.config.PrescaleConfig;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * k-anonymity per window: keyed by window end, collects every group's window and, once event time
+ * has passed the window, emits the groups with at least k distinct users as they are and merges the
+ * others into {@code _other}. The user pseudonyms are dropped here; only counts go on.
+ *
+ * <p>A late re-firing of a window (within allowed lateness) replaces its group and the whole
+ * window is emitted again as an update; the window's state is cleared once lateness has passed.
+ */
+public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, GroupWindow> {
+    private static final long serialVersionUID = 1L;
+
+    private final int k;
+    private final long allowedLatenessMillis;
+    private transient MapState<String, GroupWindow> groups;
+    private transient ValueState<Boolean> emitted;
+    private transient Counter mergedGroups;
+
+    public KAnonymityFunction(int k, long allowedLatenessMillis) {
+        this.k = k;
+        this.allowedLatenessMillis = allowedLatenessMillis;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        groups = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("groups", Types.STRING, TypeInformation.of(GroupWindow.class)));
+        emitted = getRuntimeContext().getState(new ValueStateDescriptor<>("emitted", Types.BOOLEAN));
+        mergedGroups = getRuntimeContext().getMetricGroup().counter("groupsMergedIntoOther");
+    }
+
+    @Override
+    public void processElement(GroupWindow w, Context ctx, Collector<GroupWindow> out) throws Exception {
+        groups.put(w.group, w);
+        long fireAt = w.windowEnd - 1;
+        if (Boolean.TRUE.equals(emitted.value())) {
+            // A late re-firing: the window's groups were already emitted; send the corrected set.
+            emit(true, out);
+        } else {
+            ctx.timerService().registerEventTimeTimer(fireAt);
+            ctx.timerService().registerEventTimeTimer(w.windowEnd + allowedLatenessMillis);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<GroupWindow> out) throws Exception {
+        long windowEnd = ctx.getCurrentKey();
+        if (timestamp == windowEnd - 1) {
+            emit(false, out);
+            emitted.update(true);
+        } else {
+            groups.clear();
+            emitted.clear();
+        }
+    }
+
+    private void emit(boolean update, Collector<GroupWindow> out) throws Exception {
+        GroupWindow other = null;
+        Set<String> otherUsers = new HashSet<>();
+        List<GroupWindow> kept = new ArrayList<>();
+        for (Map.Entry<String, GroupWindow> e : groups.entries()) {
+            GroupWindow g = e.getValue();
+            if (g.distinctUsers >= k && !PrescaleConfig.OTHER_GROUP.equals(g.group)) {
+                kept.add(copyWithoutUsers(g, update));
+            } else {
+                if (other == null) {
+                    other = copyWithoutUsers(g, update);
+                    other.group = PrescaleConfig.OTHER_GROUP;
+                } else {
+                    other.add(g);
+                }
+                if (g.users != null) {
+                    otherUsers.addAll(java.util.Arrays.asList(g.users));
+                }
+                if (!update) {
+                    mergedGroups.inc();
+                }
+            }
+        }
+        for (GroupWindow g : kept) {
+            out.collect(g);
+        }
+        if (other != null) {
+            other.distinctUsers = otherUsers.size();
+            out.collect(other);
+        } else if (update) {
+            // Every group left _other: its earlier emission for this window must be zeroed.
+            GroupWindow any = groups.values().iterator().next();
+            GroupWindow zero = new GroupWindow();
+            zero.group = PrescaleConfig.OTHER_GROUP;
+            zero.windowStart = any.windowStart;
+            zero.windowEnd = any.windowEnd;
+            zero.update = true;
+            zero.sourceGroups = 0;
+            out.collect(zero);
+        }
+    }
+
+    private static GroupWindow copyWithoutUsers(GroupWindow g, boolean update) {
+        GroupWindow c = new GroupWindow();
+        c.group = g.group;
+        c.windowStart = g.windowStart;
+        c.windowEnd = g.windowEnd;
+        c.add(g);
+        c.sourceGroups = g.sourceGroups;
+        c.distinctUsers = g.distinctUsers;
+        c.users = null;
+        c.update = update;
+        return c;
+    }
+}

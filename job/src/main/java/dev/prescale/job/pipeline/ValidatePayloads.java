@@ -1,0 +1,46 @@
+package dev.prescale.job.pipeline;
+
+import dev.prescale.connectors.json.Validated;
+import dev.prescale.connectors.records.DeadLetter;
+import java.io.Serializable;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Validates payloads of a side topic (scheduled events, utilization) with a connectors validator:
+ * valid records go on, bad ones to {@link DeadLetters#TAG}.
+ */
+public class ValidatePayloads<T> extends ProcessFunction<String, T> {
+    private static final long serialVersionUID = 1L;
+
+    /** A validator as a serializable function. */
+    public interface Validator<T> extends Serializable {
+        Validated<T> validate(String payload, long nowMillis);
+    }
+
+    private final Validator<T> validator;
+    private transient Counter deadLetters;
+
+    public ValidatePayloads(Validator<T> validator) {
+        this.validator = validator;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    }
+
+    @Override
+    public void processElement(String payload, Context ctx, Collector<T> out) {
+        Validated<T> v = validator.validate(payload, ctx.timerService().currentProcessingTime());
+        if (v.isValid()) {
+            out.collect(v.value());
+        } else {
+            DeadLetter d = v.deadLetter();
+            deadLetters.inc();
+            ctx.output(DeadLetters.TAG, d);
+        }
+    }
+}

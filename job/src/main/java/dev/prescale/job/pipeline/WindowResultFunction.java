@@ -1,0 +1,47 @@
+package dev.prescale.job.pipeline;
+
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns a group's window sums into demand rates ({@link GroupWindow}); marks re-firings caused by
+ * late records as updates, counted in per-window state that Flink clears with the window.
+ */
+public class WindowResultFunction extends ProcessWindowFunction<DemandAccumulator, GroupWindow, String, TimeWindow> {
+    private static final long serialVersionUID = 1L;
+
+    private final ValueStateDescriptor<Boolean> firedDescriptor = new ValueStateDescriptor<>("fired", Types.BOOLEAN);
+
+    @Override
+    public void process(String group, Context ctx, Iterable<DemandAccumulator> sums, Collector<GroupWindow> out) throws Exception {
+        DemandAccumulator a = sums.iterator().next();
+        TimeWindow w = ctx.window();
+        double millis = w.getEnd() - w.getStart();
+        GroupWindow g = new GroupWindow();
+        g.group = group;
+        g.windowStart = w.getStart();
+        g.windowEnd = w.getEnd();
+        g.cpuCores = a.cpuMillis / millis;
+        g.memoryMb = a.memMbMillis / millis;
+        g.networkBytesPerSecond = a.netBytes / (millis / 1000.0);
+        g.bytesWritten = a.bytesWritten;
+        g.apiCalls = a.apiCalls;
+        g.dataAccesses = a.dataAccesses;
+        g.uiEvents = a.uiEvents;
+        g.distinctUsers = a.users.size();
+        g.users = a.users.toArray(new String[0]);
+        ValueState<Boolean> fired = ctx.windowState().getState(firedDescriptor);
+        g.update = Boolean.TRUE.equals(fired.value());
+        fired.update(true);
+        out.collect(g);
+    }
+
+    @Override
+    public void clear(Context ctx) {
+        ctx.windowState().getState(firedDescriptor).clear();
+    }
+}
