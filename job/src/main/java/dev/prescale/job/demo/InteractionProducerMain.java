@@ -43,7 +43,8 @@ public final class InteractionProducerMain {
                 o.stdout ? "stdout" : o.bootstrap + " (" + o.topic + ", " + o.scheduledTopic + ")");
         try (EventSink sink = o.stdout ? new StdoutSink(System.out) : new KafkaEventSink(o.bootstrap)) {
             TrafficReplayer.Settings settings = new TrafficReplayer.Settings(o.topic, o.scheduledTopic,
-                    o.sliceSeconds * 1000, o.speedup, o.durationSeconds * 1000, o.seed, Math.round(o.progressSeconds * 1000));
+                    o.sliceSeconds * 1000, o.speedup, o.durationSeconds * 1000, o.seed, Math.round(o.progressSeconds * 1000),
+                    Math.round(o.warmupDays * 86_400_000L), o.warmupSpeedup);
             TrafficReplayer replayer = new TrafficReplayer(source, factory, sink, settings, Clock.systemUTC(),
                     Thread::sleep, s -> err.println(progressLine(s)));
             Thread main = Thread.currentThread();

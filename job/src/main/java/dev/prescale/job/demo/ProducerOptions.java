@@ -19,7 +19,7 @@ public final class ProducerOptions {
     /** {@code name[:weight]} entries; empty means the built-in groups (generator) or one group "trace". */
     public List<String> groups = new ArrayList<>();
     public double eventsPerMinute = 20;
-    public double scale = 50;
+    public double scale = 200;
     public double speedup = 1800;
     public double days = 14;
     /** Null: the start of the current UTC day minus 7 days (generator) or the trace's own start. */
@@ -30,6 +30,8 @@ public final class ProducerOptions {
     public int users = 500;
     public double progressSeconds = 2;
     public boolean stdout;
+    public double warmupDays;
+    public double warmupSpeedup;
 
     /** Usage text. */
     public static final String USAGE = String.join("\n",
@@ -44,7 +46,7 @@ public final class ProducerOptions {
             "  --announce-lead-hours H     publish scheduled events this long before they start (default 6)",
             "  --groups a[:w],b[:w]        groups and weights (default web,api,reports; one group 'trace' with --trace)",
             "  --events-per-minute N       mean interactions per simulated minute at weight 1 (default 20)",
-            "  --scale N                   real requests each event stands for (default 50)",
+            "  --scale N                   real requests each event stands for (default 200)",
             "  --speedup N                 simulated seconds per wall second; 0 = as fast as possible (default 1800)",
             "  --days N                    simulated days of generated traffic (default 14)",
             "  --start ISO-INSTANT         simulated start of generated traffic (default today 00:00 UTC - 7 days)",
@@ -53,6 +55,8 @@ public final class ProducerOptions {
             "  --seed N                    random seed (default 42)",
             "  --users N                   distinct users per group (default 500)",
             "  --progress-seconds N        progress line interval (default 2)",
+            "  --warmup-days D             replay the first D simulated days at --warmup-speedup (default 0)",
+            "  --warmup-speedup N          speed-up of the warm-up; 0 = as fast as possible (default 0)",
             "  --stdout                    print JSON lines (topic<TAB>json) instead of sending to Kafka");
 
     /** Parses {@code args}; throws {@link IllegalArgumentException} with a readable message. */
@@ -100,6 +104,8 @@ public final class ProducerOptions {
             case "--slice-seconds" -> sliceSeconds = Long.parseLong(v);
             case "--seed" -> seed = Long.parseLong(v);
             case "--users" -> users = Integer.parseInt(v);
+            case "--warmup-days" -> warmupDays = Double.parseDouble(v);
+            case "--warmup-speedup" -> warmupSpeedup = Double.parseDouble(v);
             case "--progress-seconds" -> progressSeconds = Double.parseDouble(v);
             default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
         }
@@ -109,8 +115,8 @@ public final class ProducerOptions {
         if (eventsPerMinute <= 0 || scale <= 0 || days <= 0 || sliceSeconds <= 0 || users <= 0 || intervalSeconds <= 0) {
             throw new IllegalArgumentException("--events-per-minute, --scale, --days, --slice-seconds, --users and --interval-seconds must be positive");
         }
-        if (durationSeconds < 0 || announceLeadHours < 0) {
-            throw new IllegalArgumentException("--duration and --announce-lead-hours must not be negative");
+        if (durationSeconds < 0 || announceLeadHours < 0 || warmupDays < 0) {
+            throw new IllegalArgumentException("--duration and --announce-lead-hours and --warmup-days must not be negative");
         }
     }
 

@@ -22,11 +22,17 @@ public final class TrafficReplayer {
 
     /** What to replay and how fast. */
     public record Settings(String interactionsTopic, String scheduledEventsTopic, long sliceMillis, double speedup,
-                           long maxWallMillis, long seed, long progressEveryMillis) {
+                           long maxWallMillis, long seed, long progressEveryMillis, long warmupMillis, double warmupSpeedup) {
         public Settings {
-            if (sliceMillis <= 0) {
-                throw new IllegalArgumentException("slice must be positive");
+            if (sliceMillis <= 0 || warmupMillis < 0) {
+                throw new IllegalArgumentException("slice must be positive and warm-up not negative");
             }
+        }
+
+        /** Settings without a warm-up phase. */
+        public Settings(String interactionsTopic, String scheduledEventsTopic, long sliceMillis, double speedup,
+                        long maxWallMillis, long seed, long progressEveryMillis) {
+            this(interactionsTopic, scheduledEventsTopic, sliceMillis, speedup, maxWallMillis, seed, progressEveryMillis, 0, 0);
         }
     }
 
@@ -67,7 +73,10 @@ public final class TrafficReplayer {
     public Stats run() throws InterruptedException {
         SplittableRandom random = new SplittableRandom(settings.seed());
         long wallStart = clock.millis();
-        ReplayPacer pacer = new ReplayPacer(source.startMillis(), wallStart, settings.speedup());
+        // The first warmupMillis of simulated time (history for the forecaster) may run at another speed.
+        long warmupEnd = source.startMillis() + settings.warmupMillis();
+        boolean warming = settings.warmupMillis() > 0;
+        ReplayPacer pacer = new ReplayPacer(source.startMillis(), wallStart, warming ? settings.warmupSpeedup() : settings.speedup());
         List<Announcement> announcements = source.announcements();
         int nextAnnouncement = 0;
         long interactions = 0;
@@ -76,6 +85,10 @@ public final class TrafficReplayer {
         long lastReport = wallStart;
         long sim = source.startMillis();
         while (sim < source.endMillis() && !stopRequested) {
+            if (warming && sim >= warmupEnd) {
+                warming = false;
+                pacer = new ReplayPacer(sim, clock.millis(), settings.speedup());
+            }
             long sliceEnd = Math.min(source.endMillis(), sim + settings.sliceMillis());
             // Announcements first: a planned event is known before the traffic it describes.
             while (nextAnnouncement < announcements.size() && announcements.get(nextAnnouncement).publishAtMillis() < sliceEnd) {

@@ -136,6 +136,17 @@ class TrafficReplayerTest {
     }
 
     @Test
+    void warmupRunsAtItsOwnSpeedThenTheRequestedOne() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        FakeClock clock = new FakeClock();
+        TrafficReplayer.Settings s = new TrafficReplayer.Settings("interactions", "scheduled-events", 60_000, 600, 0, 5, 1_000,
+                3_600_000L, 0);
+        new TrafficReplayer(flat(1, List.of()), new InteractionFactory(1, 5), sink, s, clock, clock::sleep, x -> {}).run();
+        // The first hour is unpaced; the second hour at 600x takes 6 wall seconds.
+        assertThat(clock.slept).isEqualTo(6_000);
+    }
+
+    @Test
     void stopsAtTheWallTimeLimit() throws Exception {
         RecordingSink sink = new RecordingSink();
         FakeClock clock = new FakeClock();
