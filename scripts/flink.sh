@@ -124,6 +124,9 @@ start() {
   fi
   ensure_jars flink
   write_config
+  # The TaskManagers run the job's operators: they need the pseudonymization key and AWS credentials.
+  ensure_hmac_key
+  ensure_local_aws_credentials
   local cp jm tm jm_jvm jm_dyn tm_jvm tm_dyn
   cp="$(jars_classpath "$FLINK_LIB")"
 
@@ -197,6 +200,7 @@ case "${1:-}" in
     [[ $# -ge 1 ]] || fail "usage: $0 run JAR [ARGS...]"
     service_running flink-jobmanager || fail "the Flink cluster is not running: scripts/flink.sh start"
     write_config
+    ensure_hmac_key
     cli run -d "$@" ;;
   cancel-all) cancel_all ;;
   *) echo "usage: $0 start|stop|status|run JAR [ARGS...]|cancel-all" >&2; exit 2 ;;

@@ -202,3 +202,25 @@ job_classpath() {
   fi
   echo "$PRESCALE_ROOT/job/target/classes:$PRESCALE_ROOT/connectors/target/classes:$PRESCALE_ROOT/models/target/classes:$(cat "$cache")"
 }
+
+# The job pseudonymizes user ids with an HMAC key from PRESCALE_HMAC_KEY; a local run gets a random
+# key kept in .run/hmac.key (never in the repository), unless one is already set.
+ensure_hmac_key() {
+  if [[ -z "${PRESCALE_HMAC_KEY:-}" ]]; then
+    if [[ ! -s "$RUN_DIR/hmac.key" ]]; then
+      (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$RUN_DIR/hmac.key")
+    fi
+    PRESCALE_HMAC_KEY="$(cat "$RUN_DIR/hmac.key")"
+  fi
+  export PRESCALE_HMAC_KEY
+}
+
+# The local Auto Scaling endpoint accepts any signature, but the SDK still wants credentials: when
+# none are configured (no AWS_* variables, no ~/.aws), give the local processes dummy ones.
+ensure_local_aws_credentials() {
+  if [[ -z "${AWS_ACCESS_KEY_ID:-}" && -z "${AWS_PROFILE:-}" && ! -e "$HOME/.aws/credentials" ]]; then
+    export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
+    info "no AWS credentials configured: using dummy ones (fine for the local endpoint only)"
+  fi
+  export AWS_REGION="${AWS_REGION:-us-east-1}"
+}
