@@ -19,7 +19,8 @@ public class ResourcePolicy implements Serializable {
     public static final double DEFAULT_CONFIDENCE_FLOOR = 0.3;
     public static final int DEFAULT_MIN_HISTORY_STEPS = 288;
     public static final double DEFAULT_HEADROOM_PER_ERROR = 1.0;
-    public static final double DEFAULT_MAX_HEADROOM = 0.5;
+    public static final double DEFAULT_MAX_HEADROOM = 0.3;
+    public static final double DEFAULT_MIN_HEADROOM = 0.15;
 
     /** Demand units one instance serves (cores, MB, bytes, bytes/s); must be positive. */
     @JsonProperty public double capacityPerInstance = DEFAULT_CAPACITY_PER_INSTANCE;
@@ -39,6 +40,8 @@ public class ResourcePolicy implements Serializable {
     @JsonProperty public int minHistorySteps = DEFAULT_MIN_HISTORY_STEPS;
     /** Headroom added to the forecast per unit of recent relative error (1.0: 10 % error gives 10 %). */
     @JsonProperty public double headroomPerError = DEFAULT_HEADROOM_PER_ERROR;
+    /** Lower limit of that headroom (0.1 = 10 %), kept even when the recent error is tiny. */
+    @JsonProperty public double minHeadroom = DEFAULT_MIN_HEADROOM;
     /** Upper limit of that headroom (0.5 = 50 %). */
     @JsonProperty public double maxHeadroom = DEFAULT_MAX_HEADROOM;
     /** Magnitude bands of step scaling for scale-out, by increasing lower bound. */
@@ -46,12 +49,14 @@ public class ResourcePolicy implements Serializable {
 
     public ResourcePolicy() {}
 
-    /** The default bands: the change as is under a 20 % gap, 1.2 times from 20 %, 1.5 times from 50 %. */
+    /**
+     * The default bands: the change as is, and 1.25 times when the gap is at least the whole current
+     * allocation (a jump); steeper bands amplified noise spikes into costly overshoot on the traces.
+     */
     public static List<StepBand> defaultBands() {
         List<StepBand> bands = new ArrayList<>();
         bands.add(new StepBand(0.0, 1.0));
-        bands.add(new StepBand(0.2, 1.2));
-        bands.add(new StepBand(0.5, 1.5));
+        bands.add(new StepBand(1.0, 1.25));
         return bands;
     }
 
@@ -116,6 +121,9 @@ public class ResourcePolicy implements Serializable {
         }
         if (!(maxHeadroom >= 0) || maxHeadroom > 10) {
             throw new ConfigException(keyPrefix + ".maxHeadroom", maxHeadroom, "a number in [0, 10]");
+        }
+        if (!(minHeadroom >= 0) || minHeadroom > maxHeadroom) {
+            throw new ConfigException(keyPrefix + ".minHeadroom", minHeadroom, "a number in [0, maxHeadroom " + maxHeadroom + "]");
         }
         if (stepBands == null) {
             throw new ConfigException(keyPrefix + ".stepBands", null, "a list, possibly empty");

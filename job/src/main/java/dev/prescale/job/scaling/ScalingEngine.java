@@ -153,9 +153,12 @@ public final class ScalingEngine {
         long step = f != null ? f.stepMillis() : 0;
         int lc = step > 0 ? ScalingPolicy.leadSteps(policy.coldLaunchLeadSeconds, step) : 0;
         int lw = step > 0 ? ScalingPolicy.leadSteps(policy.warmLaunchLeadSeconds, step) : 0;
+        // The steps the desired capacity must cover: until a cold launch asked now is in service,
+        // or only until a warm launch is when the warm pool takes over the rest of the cold lead.
+        int cover = policy.warmPoolEnabled && policy.warmPoolCoversColdLead ? lw : lc;
         if (f != null && f.horizon() > 0) {
-            a.forecastP50 = maxOver(f.p50(), 0, lc);
-            a.forecastP90 = maxOver(f.p90(), 0, lc);
+            a.forecastP50 = maxOver(f.p50(), 0, cover);
+            a.forecastP90 = maxOver(f.p90(), 0, cover);
         } else {
             a.forecastP50 = Double.NaN;
             a.forecastP90 = Double.NaN;
@@ -180,7 +183,7 @@ public final class ScalingEngine {
                     o.observed(), 100 * policy.reactiveTargetUtilization, a.instances));
         }
         double err = Double.isFinite(o.recentError()) ? Math.max(0, o.recentError()) : RiskAssessor.UNKNOWN_ERROR;
-        double headroom = Math.min(rp.maxHeadroom, rp.headroomPerError * err);
+        double headroom = Math.max(rp.minHeadroom, Math.min(rp.maxHeadroom, rp.headroomPerError * err));
         double observed = Double.isFinite(o.observed()) ? Math.max(0, o.observed()) : 0;
         double demand = Math.max(Double.isFinite(a.forecastP50) ? a.forecastP50 : 0, observed) * (1 + headroom);
         double need = demand / rp.capacityPerInstance;
@@ -204,7 +207,7 @@ public final class ScalingEngine {
         String why = String.format(Locale.ROOT,
                 "%s forecast %.4g over the next %d steps (p90 %.4g, observed %.4g, headroom %.0f%%), confidence %.2f %s: "
                         + "need %.1f vs current %d, change x%.2f x band %.2f -> %d",
-                name, a.forecastP50, lc + 1, a.forecastP90, observed, 100 * headroom, a.confidence, a.risk, need, current,
+                name, a.forecastP50, cover + 1, a.forecastP90, observed, 100 * headroom, a.confidence, a.risk, need, current,
                 factor, band, a.instances);
         return new Resolved(a, upper, why);
     }

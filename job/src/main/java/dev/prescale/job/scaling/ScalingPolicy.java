@@ -29,9 +29,10 @@ public class ScalingPolicy implements Serializable {
     public static final long DEFAULT_WARM_LAUNCH_LEAD_SECONDS = 120;
     public static final long DEFAULT_WARM_POOL_PREPARE_LEAD_SECONDS = 600;
     public static final boolean DEFAULT_WARM_POOL_ENABLED = true;
-    public static final double DEFAULT_WARM_POOL_MIN_FRACTION = 0.0;
-    public static final double DEFAULT_WARM_POOL_MAX_FRACTION = 1.0;
+    public static final double DEFAULT_WARM_POOL_MIN_FRACTION = 0.25;
+    public static final double DEFAULT_WARM_POOL_MAX_FRACTION = 0.3;
     public static final double DEFAULT_REACTIVE_TARGET_UTILIZATION = 0.7;
+    public static final boolean DEFAULT_WARM_POOL_COVERS_COLD_LEAD = true;
 
     /** {@code predictive} (forecast-driven, reactive fallback) or {@code reactive} (target tracking only). */
     @JsonProperty public String mode = MODE_PREDICTIVE;
@@ -59,6 +60,11 @@ public class ScalingPolicy implements Serializable {
     @JsonProperty public double warmPoolMinFraction = DEFAULT_WARM_POOL_MIN_FRACTION;
     /** Largest warm pool as a fraction of the desired capacity (rounded up). */
     @JsonProperty public double warmPoolMaxFraction = DEFAULT_WARM_POOL_MAX_FRACTION;
+    /**
+     * With a warm pool: the desired capacity covers the forecast only until a warm launch would be
+     * in service, and the warm pool covers the rest of the cold lead (cheaper than running early).
+     */
+    @JsonProperty public boolean warmPoolCoversColdLead = DEFAULT_WARM_POOL_COVERS_COLD_LEAD;
     /** Target utilization of the reactive fallback and of {@code mode: reactive}. */
     @JsonProperty public double reactiveTargetUtilization = DEFAULT_REACTIVE_TARGET_UTILIZATION;
 
