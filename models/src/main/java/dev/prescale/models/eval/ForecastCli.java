@@ -1,6 +1,7 @@
 package dev.prescale.models.eval;
 
 import dev.prescale.models.Forecaster;
+import dev.prescale.models.GuardedForecaster;
 import dev.prescale.models.baseline.NaiveForecaster;
 import dev.prescale.models.baseline.SeasonalNaiveForecaster;
 import dev.prescale.models.lstm.LstmForecaster;
@@ -86,6 +87,8 @@ public final class ForecastCli {
             if (holdout != null) {
                 forecasters.put("lstm-heldout", holdout);
             }
+            // A fresh guard per trace: it learns the per-series errors from the replayed history only.
+            forecasters.put("guarded", new GuardedForecaster(model, new SeasonalNaiveForecaster()));
             forecasters.put("naive", new NaiveForecaster());
             forecasters.put("snaive", new SeasonalNaiveForecaster());
             for (Map.Entry<String, Forecaster> e : forecasters.entrySet()) {
