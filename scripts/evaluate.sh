@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Replays a scaling policy over demand traces and scores it as EVALUATION.md defines, beside the
+# references (oracle, reactive, reactive-warm, seasonal).
+#
+#   scripts/evaluate.sh --trace FILE [--column NAME] [--interval SECONDS] [--config FILE]
+#                       [--policy predictive|reactive] [--forecaster snaive|CLASS] --out DIR
+#   scripts/evaluate.sh --all DIR [same options] --out DIR
+#
+# Writes DIR/decisions.csv, DIR/metrics.json, DIR/report.html and DIR/plot.png (per trace in a
+# subfolder with --all), and DIR/summary.md with medians over the traces (whole scored window and
+# its first and second halves). Builds the job module with Maven (offline when possible).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+build() {
+  mvn -o -q -B -pl job install -DskipTests "$@" || mvn -q -B -pl job install -DskipTests "$@"
+}
+
+CP_FILE="$ROOT/job/target/evaluate.classpath"
+if [[ ! -f job/target/classes/dev/prescale/job/eval/EvaluateMain.class || -n "${PRESCALE_REBUILD:-}" ]]; then
+  # models and connectors come from the local repository; build them once if they are missing there.
+  if ! build 2>/dev/null; then
+    mvn -o -q -B -pl models,connectors install -DskipTests || mvn -q -B -pl models,connectors install -DskipTests
+    build
+  fi
+fi
+if [[ ! -s "$CP_FILE" || job/pom.xml -nt "$CP_FILE" ]]; then
+  # Flink is `provided` in the job: include every scope so that the main class runs outside a cluster.
+  mvn -o -q -B -pl job dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test \
+    || mvn -q -B -pl job dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test
+fi
+
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true OMP_NUM_THREADS=1
+exec java -Xmx2g -Djava.awt.headless=true -Dai.djl.offline=true \
+  -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
+  -cp "$ROOT/job/target/classes:$(cat "$CP_FILE")" dev.prescale.job.eval.EvaluateMain "$@"
