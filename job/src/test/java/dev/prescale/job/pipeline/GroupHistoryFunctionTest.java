@@ -1,0 +1,96 @@
+package dev.prescale.job.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prescale.connectors.records.ResourceType;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class GroupHistoryFunctionTest {
+
+    private static GroupWindow window(long end, double cpu, double written, boolean update) {
+        GroupWindow g = new GroupWindow();
+        g.group = "g";
+        g.windowStart = end - 1000;
+        g.windowEnd = end;
+        g.cpuCores = cpu;
+        g.bytesWritten = written;
+        g.apiCalls = 7;
+        g.distinctUsers = 5;
+        g.update = update;
+        return g;
+    }
+
+    private static List<ForecastTask> tasks(KeyedOneInputStreamOperatorTestHarness<String, GroupWindow, ForecastTask> h) {
+        List<ForecastTask> l = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord) {
+                l.add((ForecastTask) ((StreamRecord<?>) o).getValue());
+            }
+        }
+        return l;
+    }
+
+    @Test
+    void keepsABoundedRingWithGapsAsZeroAndStorageAsARunningLevel() throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new GroupHistoryFunction(4, 1000, 3, 60_000)), (GroupWindow w) -> w.group, Types.STRING)) {
+            h.open();
+            h.processElement(window(11_000, 1, 10, false), 10_999);
+            h.processElement(window(12_000, 2, 10, false), 11_999);
+            h.processElement(window(14_000, 4, 5, false), 13_999); // 13_000 had no traffic
+            h.processElement(window(15_000, 5, 0, false), 14_999);
+            List<ForecastTask> t = tasks(h);
+            assertThat(t).hasSize(4);
+            ForecastTask first = t.get(0);
+            assertThat(first.history[ResourceType.CPU.ordinal()]).containsExactly(Double.NaN, Double.NaN, Double.NaN, 1.0);
+            assertThat(first.historySteps).isEqualTo(1);
+            ForecastTask last = t.get(3);
+            // The ring holds 4 windows: 12, 13 (gap = 0), 14, 15; window 11 has been overwritten.
+            assertThat(last.history[ResourceType.CPU.ordinal()]).containsExactly(2.0, 0.0, 4.0, 5.0);
+            assertThat(last.history[ResourceType.STORAGE.ordinal()]).containsExactly(20.0, 20.0, 25.0, 25.0);
+            assertThat(last.observed[ResourceType.CPU.ordinal()]).isEqualTo(5.0);
+            assertThat(last.historySteps).isEqualTo(4);
+            assertThat(last.horizon).isEqualTo(3);
+            assertThat(last.covariateNames).contains("apiCalls", "distinctUsers");
+            assertThat(last.covariates[0]).containsExactly(7.0, 0.0, 7.0, 7.0);
+        }
+    }
+
+    @Test
+    void anUpdateCorrectsTheHistoryWithoutANewForecast() throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new GroupHistoryFunction(4, 1000, 3, 60_000)), (GroupWindow w) -> w.group, Types.STRING)) {
+            h.open();
+            h.processElement(window(11_000, 1, 10, false), 10_999);
+            h.processElement(window(12_000, 2, 10, false), 11_999);
+            h.processElement(window(11_000, 3, 30, true), 12_500);
+            assertThat(tasks(h)).hasSize(2);
+            h.processElement(window(13_000, 1, 0, false), 12_999);
+            ForecastTask t = tasks(h).get(2);
+            assertThat(t.history[ResourceType.CPU.ordinal()]).containsExactly(Double.NaN, 3.0, 2.0, 1.0);
+            assertThat(t.observed[ResourceType.STORAGE.ordinal()]).isEqualTo(40.0);
+        }
+    }
+
+    @Test
+    void historyExpiresAfterTheTtl() throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new GroupHistoryFunction(4, 1000, 3, 10_000)), (GroupWindow w) -> w.group, Types.STRING)) {
+            h.setStateTtlProcessingTime(0);
+            h.open();
+            h.processElement(window(11_000, 1, 10, false), 10_999);
+            h.setStateTtlProcessingTime(20_000);
+            h.processElement(window(12_000, 2, 0, false), 11_999);
+            // The group went quiet for longer than the TTL: it starts afresh.
+            ForecastTask t = tasks(h).get(1);
+            assertThat(t.historySteps).isEqualTo(1);
+            assertThat(t.observed[ResourceType.STORAGE.ordinal()]).isEqualTo(0.0);
+        }
+    }
+}
