@@ -22,7 +22,8 @@ CONFIG="$(cd "$(dirname "$CONFIG")" && pwd)/$(basename "$CONFIG")"
 [[ "$BUILD" == 1 ]] && build_project
 
 # The shaded jar replaces the module's main artifact (the plain one is kept as original-*.jar).
-JAR="$(ls "$PRESCALE_ROOT"/job/target/prescale-job-*.jar 2>/dev/null | grep -v -E 'original-|-sources|-tests' | head -n 1 || true)"
+# PRESCALE_JOB_JAR: a jar elsewhere (e.g. a copy, so that a concurrent build cannot remove it).
+JAR="${PRESCALE_JOB_JAR:-$(ls "$PRESCALE_ROOT"/job/target/prescale-job-*.jar 2>/dev/null | grep -v -E 'original-|-sources|-tests' | head -n 1 || true)}"
 [[ -n "$JAR" ]] || fail "no job jar in job/target: build it with mvn -q -B install -DskipTests"
 if ! unzip -l "$JAR" 2>/dev/null | grep -q 'dev/prescale/connectors/' && ! jar tf "$JAR" 2>/dev/null | grep -q 'dev/prescale/connectors/'; then
   fail "$JAR is not a shaded jar (no connectors classes inside): the job module needs its shade plugin"
