@@ -4,6 +4,7 @@ import dev.prescale.models.Forecaster;
 import dev.prescale.models.GuardedForecaster;
 import dev.prescale.models.baseline.NaiveForecaster;
 import dev.prescale.models.baseline.SeasonalNaiveForecaster;
+import dev.prescale.models.combine.CombinationSpec;
 import dev.prescale.models.lstm.LstmForecaster;
 import dev.prescale.models.trace.Trace;
 import dev.prescale.models.trace.TraceReader;
@@ -23,6 +24,10 @@ import java.util.stream.Stream;
  * rows {@code origin,step,p10,p50,p90}, and prints MASE, sMAPE, coverage80 and pinball for the
  * model, {@code naive} and {@code snaive}. {@code --all} does every trace of a folder and prints
  * medians; {@code --holdout-models} adds, per trace, a model whose training data left it out.
+ * {@code lstm} is the model as shipped (network combined with the statistical candidates; an
+ * artifact without a combination gets the default one), {@code lstm-net} the network alone;
+ * {@code --short-backtests N --short-stride S --day-backtests N --day-stride S --weighting W --top K}
+ * override the combination.
  */
 public final class ForecastCli {
 
@@ -55,8 +60,13 @@ public final class ForecastCli {
             } else {
                 throw new IllegalArgumentException("give --trace FILE or --all");
             }
+            CombinationSpec c = combination(a, model.metadata().combination());
+            List<LstmForecaster> combined = new ArrayList<>();
+            for (LstmForecaster h : holdouts) {
+                combined.add(h.withCombination(c));
+            }
             for (EvaluationTask task : tasks) {
-                evaluate(task, files, a, model, holdouts);
+                evaluate(task, files, a, model.withCombination(c), combined);
             }
         } finally {
             holdouts.forEach(LstmForecaster::close);
@@ -83,12 +93,14 @@ public final class ForecastCli {
             String id = trace.name() + ":" + trace.column();
             Map<String, Forecaster> forecasters = new LinkedHashMap<>();
             forecasters.put("lstm", model);
+            forecasters.put("lstm-net", model.networkOnly());
             LstmForecaster holdout = holdoutFor(holdouts, trace.name());
             if (holdout != null) {
                 forecasters.put("lstm-heldout", holdout);
+                forecasters.put("lstm-net-heldout", holdout.networkOnly());
             }
             // A fresh guard per trace: it learns the per-series errors from the replayed history only.
-            forecasters.put("guarded", new GuardedForecaster(model, new SeasonalNaiveForecaster()));
+            forecasters.put("guarded", new GuardedForecaster(model.networkOnly(), new SeasonalNaiveForecaster()));
             forecasters.put("naive", new NaiveForecaster());
             forecasters.put("snaive", new SeasonalNaiveForecaster());
             for (Map.Entry<String, Forecaster> e : forecasters.entrySet()) {
@@ -119,6 +131,18 @@ public final class ForecastCli {
                         l.size());
             }
         }
+    }
+
+    /** The combination to evaluate: the artifact's (or the default), with any command-line overrides. */
+    static CombinationSpec combination(Map<String, String> a, CombinationSpec saved) {
+        CombinationSpec c = saved == null ? CombinationSpec.defaults() : saved;
+        return new CombinationSpec(
+                Integer.parseInt(a.getOrDefault("short-backtests", "" + c.shortBacktests())),
+                Integer.parseInt(a.getOrDefault("short-stride", "" + c.shortStride())),
+                Integer.parseInt(a.getOrDefault("day-backtests", "" + c.dayBacktests())),
+                Integer.parseInt(a.getOrDefault("day-stride", "" + c.dayStride())),
+                a.getOrDefault("weighting", c.weighting()),
+                Integer.parseInt(a.getOrDefault("top", "" + c.top())));
     }
 
     private static LstmForecaster holdoutFor(List<LstmForecaster> holdouts, String traceName) {

@@ -9,19 +9,28 @@ import dev.prescale.models.Forecast;
 import dev.prescale.models.ForecastRequest;
 import dev.prescale.models.Forecaster;
 import dev.prescale.models.baseline.SeasonalNaiveForecaster;
+import dev.prescale.models.combine.BacktestCombiner;
+import dev.prescale.models.combine.CombinationSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The DJL quantile LSTM as a {@link Forecaster}: loaded offline from an artifact directory, it routes
- * each request to a head (short horizons at the series' step, resampled to at least 5 minutes;
- * up to a day ahead on hourly means), scores every head's requests as one batch, and sends what it
- * cannot use (too little or too sparse history, a horizon beyond a day) to the seasonal baseline
- * with a note that says why.
+ * each request to a head (short horizons on a 5- or 30-minute grid, the request's history resampled
+ * to it and the forecast resampled back to the request's step; up to a day ahead on hourly means),
+ * scores every head's windows as one batch, and sends what it cannot use (too little or too sparse
+ * history, a horizon beyond a day) to the seasonal baseline with a note that says why.
+ *
+ * <p>When model.json has a {@code combination}, each forecast is the network combined with robust
+ * statistical candidates, weighted by their errors at backtest origins inside the request's own
+ * history ({@link BacktestCombiner}); the network is then also run at those origins.
  */
 public final class LstmForecaster implements Forecaster {
 
@@ -35,23 +44,27 @@ public final class LstmForecaster implements Forecaster {
     private final Path dir;
     private final LstmModelMetadata metadata;
     private final Map<String, Head> heads;
+    private final BacktestCombiner combiner;
+    private final boolean ownsModels;
     private final SeasonalNaiveForecaster fallback = new SeasonalNaiveForecaster();
 
     private record Head(HeadSpec spec, Model model, WindowFeaturizer featurizer, QuantileTranslator translator) {}
 
-    /** Where a request goes: the head, its grid series and how native steps map to grid steps. */
-    private record Plan(String head, double[] grid, long gridMillis, int[] gridStepOfNative) {}
+    /** Where a request goes: the head, its grid series, grid step and how many grid steps cover the horizon. */
+    private record Plan(String head, double[] grid, long gridMillis, int gridHorizon) {}
 
-    private LstmForecaster(Path dir, LstmModelMetadata metadata, Map<String, Head> heads) {
+    private LstmForecaster(Path dir, LstmModelMetadata metadata, Map<String, Head> heads, boolean ownsModels) {
         this.dir = dir;
         this.metadata = metadata;
         this.heads = heads;
+        this.ownsModels = ownsModels;
+        this.combiner = metadata.combination() == null ? null : new BacktestCombiner(metadata.combination());
     }
 
     /** Loads model.json and the heads' DJL parameters from {@code dir}; downloads nothing. */
     public static LstmForecaster load(Path dir) throws IOException {
         LstmModelMetadata meta = LstmModelMetadata.read(dir);
-        Map<String, Head> heads = new java.util.LinkedHashMap<>();
+        Map<String, Head> heads = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, HeadSpec> e : meta.heads().entrySet()) {
                 HeadSpec s = e.getValue();
@@ -65,7 +78,20 @@ public final class LstmForecaster implements Forecaster {
             heads.values().forEach(h -> h.model().close());
             throw new IOException("cannot load model parameters from " + dir + ": " + e.getMessage(), e);
         }
-        return new LstmForecaster(dir, meta, heads);
+        return new LstmForecaster(dir, meta, heads, true);
+    }
+
+    /**
+     * A view on the same loaded networks with another combination setting (null: the network alone).
+     * Closing the view frees nothing; the loaded forecaster keeps owning the networks.
+     */
+    public LstmForecaster withCombination(CombinationSpec combination) {
+        return new LstmForecaster(dir, metadata.withCombination(combination), heads, false);
+    }
+
+    /** The network alone, without the statistical candidates (a view, as {@link #withCombination}). */
+    public LstmForecaster networkOnly() {
+        return withCombination(null);
     }
 
     /** The artifact directory it was loaded from. */
@@ -73,7 +99,7 @@ public final class LstmForecaster implements Forecaster {
         return dir;
     }
 
-    /** The model.json it was loaded with. */
+    /** The model.json it was loaded with (with this view's combination). */
     public LstmModelMetadata metadata() {
         return metadata;
     }
@@ -86,9 +112,11 @@ public final class LstmForecaster implements Forecaster {
     @Override
     public List<Forecast> forecast(List<ForecastRequest> requests) {
         Forecast[] out = new Forecast[requests.size()];
-        Map<String, List<Integer>> byHead = new java.util.HashMap<>();
-        Map<String, List<ModelWindow>> windows = new java.util.HashMap<>();
         Plan[] plans = new Plan[requests.size()];
+        int[][] ends = new int[requests.size()][];
+        // Per head: the windows to score, and which (request, end) each one belongs to.
+        Map<String, List<ModelWindow>> windows = new HashMap<>();
+        Map<String, List<int[]>> owners = new HashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             ForecastRequest r = requests.get(i);
             String why = planOrReason(r, plans, i);
@@ -98,17 +126,38 @@ public final class LstmForecaster implements Forecaster {
             }
             Plan p = plans[i];
             Head head = heads.get(p.head());
-            windows.computeIfAbsent(p.head(), k -> new ArrayList<>())
-                    .add(head.featurizer().build(p.grid(), p.grid().length, p.gridMillis(), r.originMillis(), false));
-            byHead.computeIfAbsent(p.head(), k -> new ArrayList<>()).add(i);
+            int n = p.grid().length;
+            int season = WindowFeaturizer.season(p.gridMillis());
+            int[] back = combiner == null ? new int[0] : BacktestCombiner.backtestEnds(n, p.gridHorizon(), season,
+                    SHORT.equals(p.head()) ? combiner.spec().shortBacktests() : combiner.spec().dayBacktests(),
+                    SHORT.equals(p.head()) ? combiner.spec().shortStride() : combiner.spec().dayStride());
+            ends[i] = new int[back.length + 1];
+            ends[i][0] = n;
+            System.arraycopy(back, 0, ends[i], 1, back.length);
+            for (int e : ends[i]) {
+                if (!Double.isFinite(WindowFeaturizer.level(p.grid(), e, season))) {
+                    continue; // a backtest origin with an empty day before it: the network sits that one out
+                }
+                long origin = r.originMillis() - (long) (n - e) * p.gridMillis();
+                windows.computeIfAbsent(p.head(), k -> new ArrayList<>())
+                        .add(head.featurizer().build(p.grid(), e, p.gridMillis(), origin, false));
+                owners.computeIfAbsent(p.head(), k -> new ArrayList<>()).add(new int[] {i, e});
+            }
         }
-        for (Map.Entry<String, List<Integer>> e : byHead.entrySet()) {
-            Head head = heads.get(e.getKey());
-            List<double[][]> q = predict(head, windows.get(e.getKey()));
-            List<Integer> idx = e.getValue();
-            for (int j = 0; j < idx.size(); j++) {
-                int i = idx.get(j);
-                out[i] = toForecast(requests.get(i), plans[i], q.get(j));
+        List<Map<Integer, double[][]>> network = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            network.add(new HashMap<>());
+        }
+        for (Map.Entry<String, List<ModelWindow>> e : windows.entrySet()) {
+            List<double[][]> q = predict(heads.get(e.getKey()), e.getValue());
+            List<int[]> own = owners.get(e.getKey());
+            for (int j = 0; j < q.size(); j++) {
+                network.get(own.get(j)[0]).put(own.get(j)[1], q.get(j));
+            }
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            if (out[i] == null) {
+                out[i] = toForecast(requests.get(i), plans[i], network.get(i));
             }
         }
         return List.of(out);
@@ -117,7 +166,11 @@ public final class LstmForecaster implements Forecaster {
     private List<double[][]> predict(Head head, List<ModelWindow> windows) {
         // A predictor per call keeps concurrent forecast() calls safe; the model itself is shared.
         try (Predictor<ModelWindow, double[][]> predictor = head.model().newPredictor(head.translator())) {
-            return predictor.batchPredict(windows);
+            List<double[][]> out = new ArrayList<>(windows.size());
+            for (int from = 0; from < windows.size(); from += 2048) {
+                out.addAll(predictor.batchPredict(windows.subList(from, Math.min(windows.size(), from + 2048))));
+            }
+            return out;
         } catch (TranslateException e) {
             throw new IllegalStateException("LSTM inference failed: " + e.getMessage(), e);
         }
@@ -126,17 +179,17 @@ public final class LstmForecaster implements Forecaster {
     /** Fills {@code plans[i]} and returns null, or returns why the request goes to the baseline. */
     private String planOrReason(ForecastRequest r, Plan[] plans, int i) {
         long step = r.stepMillis();
-        long span = step * r.horizon();
         Head shortHead = heads.get(SHORT);
         Head dayHead = heads.get(DAY_AHEAD);
         Plan plan = null;
         if (shortHead != null && step < HOUR) {
-            long grid = Math.max(step, shortHead.spec().gridSeconds() * 1000L);
-            if (span <= grid * shortHead.spec().horizon()) {
+            long grid = shortGrid(step, r.horizon(), shortHead.spec());
+            if (grid > 0) {
                 plan = plan(SHORT, r, grid);
             }
         }
-        if (plan == null && dayHead != null && step <= HOUR && HOUR % step == 0 && span <= HOUR * dayHead.spec().horizon()) {
+        if (plan == null && dayHead != null && step <= HOUR
+                && SeriesResampler.gridHorizon(r.horizon(), step, HOUR) <= dayHead.spec().horizon()) {
             plan = plan(DAY_AHEAD, r, HOUR);
         }
         if (plan == null) {
@@ -163,38 +216,68 @@ public final class LstmForecaster implements Forecaster {
         return null;
     }
 
+    /**
+     * The short head's grid for a request, or 0 when its horizon does not fit: the coarsest grid the
+     * head was trained on (its step, or {@link TrainingData#COARSE_FACTOR} times it) that is not
+     * coarser than the request's step and covers the horizon; else the finest coarser one that does.
+     */
+    static long shortGrid(long stepMillis, int horizon, HeadSpec spec) {
+        long fine = spec.gridSeconds() * 1000L;
+        long[] grids = {fine * TrainingData.COARSE_FACTOR, fine};
+        for (long g : grids) {
+            if (g <= Math.max(stepMillis, fine) && SeriesResampler.gridHorizon(horizon, stepMillis, g) <= spec.horizon()) {
+                return g;
+            }
+        }
+        for (int k = grids.length - 1; k >= 0; k--) {
+            long g = grids[k];
+            if (g > stepMillis && SeriesResampler.gridHorizon(horizon, stepMillis, g) <= spec.horizon()) {
+                return g;
+            }
+        }
+        return 0;
+    }
+
     private static Plan plan(String head, ForecastRequest r, long gridMillis) {
         long step = r.stepMillis();
         double[] grid = gridMillis == step ? r.history()
                 : SeriesResampler.toOriginAlignedGrid(r.history(), step, gridMillis);
-        int[] map = new int[r.horizon()];
-        for (int h = 0; h < map.length; h++) {
-            map[h] = (int) ((h * step) / gridMillis);
-        }
-        return new Plan(head, grid, gridMillis, map);
+        return new Plan(head, grid, gridMillis, SeriesResampler.gridHorizon(r.horizon(), step, gridMillis));
     }
 
-    private Forecast toForecast(ForecastRequest r, Plan p, double[][] q) {
+    private Forecast toForecast(ForecastRequest r, Plan p, Map<Integer, double[][]> network) {
+        int n = p.grid().length;
+        int hg = p.gridHorizon();
+        double[][] q;
+        String how = "";
+        if (combiner == null) {
+            q = network.get(n);
+        } else {
+            int season = WindowFeaturizer.season(p.gridMillis());
+            int[] back = BacktestCombiner.backtestEnds(n, hg, season,
+                    SHORT.equals(p.head()) ? combiner.spec().shortBacktests() : combiner.spec().dayBacktests(),
+                    SHORT.equals(p.head()) ? combiner.spec().shortStride() : combiner.spec().dayStride());
+            BacktestCombiner.Combined c = combiner.combine(p.grid(), n, hg, season, back, network::get);
+            q = new double[][] {c.p10(), c.p50(), c.p90()};
+            how = " combined: " + c.describe();
+        }
         int h = r.horizon();
-        double[] p10 = new double[h];
-        double[] p50 = new double[h];
-        double[] p90 = new double[h];
-        boolean nonNegative = allNonNegative(r.history());
-        for (int i = 0; i < h; i++) {
-            int g = p.gridStepOfNative()[i];
-            p10[i] = q[0][g];
-            p50[i] = q[1][g];
-            p90[i] = q[2][g];
-            if (nonNegative) {
-                // Demand cannot go below zero; a negative quantile is only the network's extrapolation.
+        double[] p10 = SeriesResampler.gridToSteps(Arrays.copyOf(q[0], hg), p.gridMillis(), r.stepMillis(), h);
+        double[] p50 = SeriesResampler.gridToSteps(Arrays.copyOf(q[1], hg), p.gridMillis(), r.stepMillis(), h);
+        double[] p90 = SeriesResampler.gridToSteps(Arrays.copyOf(q[2], hg), p.gridMillis(), r.stepMillis(), h);
+        if (allNonNegative(r.history())) {
+            // Demand cannot go below zero; a negative quantile is only an extrapolation.
+            for (int i = 0; i < h; i++) {
                 p10[i] = Math.max(0, p10[i]);
                 p50[i] = Math.max(0, p50[i]);
                 p90[i] = Math.max(0, p90[i]);
             }
         }
-        String note = p.gridMillis() == r.stepMillis() ? "lstm " + p.head()
-                : "lstm " + p.head() + " on " + (p.gridMillis() / 1000) + " s means";
-        return new Forecast(r.seriesId(), r.originMillis(), r.stepMillis(), p10, p50, p90, version(), note);
+        String grid = p.gridMillis() == r.stepMillis() ? ""
+                : p.gridMillis() > r.stepMillis() ? " on " + (p.gridMillis() / 1000) + " s means"
+                : " on a " + (p.gridMillis() / 1000) + " s grid";
+        return new Forecast(r.seriesId(), r.originMillis(), r.stepMillis(), p10, p50, p90, version(),
+                "lstm " + p.head() + grid + how);
     }
 
     private Forecast fallback(ForecastRequest r, String why) {
@@ -214,7 +297,9 @@ public final class LstmForecaster implements Forecaster {
 
     @Override
     public void close() {
-        heads.values().forEach(h -> h.model().close());
+        if (ownsModels) {
+            heads.values().forEach(h -> h.model().close());
+        }
     }
 
     /** Unchecked variant of {@link #load(Path)} for lambdas. */

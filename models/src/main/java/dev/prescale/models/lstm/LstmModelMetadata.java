@@ -1,7 +1,9 @@
 package dev.prescale.models.lstm;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.prescale.models.combine.CombinationSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,7 +11,8 @@ import java.util.Map;
 
 /**
  * The model.json of an artifact directory: name, version, how inputs are scaled, the two heads, the
- * training data and settings, and when it was made.
+ * training data and settings, when it was made, and how forecasts combine the network with the
+ * statistical candidates ({@code combination}; absent in older artifacts: the network alone).
  */
 public record LstmModelMetadata(
         String name,
@@ -20,7 +23,8 @@ public record LstmModelMetadata(
         String scaling,
         List<String> covariates,
         List<String> trainingData,
-        Map<String, HeadSpec> heads) {
+        Map<String, HeadSpec> heads,
+        @JsonInclude(JsonInclude.Include.NON_NULL) CombinationSpec combination) {
 
     /** The file name inside an artifact directory. */
     public static final String FILE = "model.json";
@@ -35,6 +39,11 @@ public record LstmModelMetadata(
     /** Writes {@code dir/model.json}. */
     public void write(Path dir) throws IOException {
         JSON.writeValue(dir.resolve(FILE).toFile(), this);
+    }
+
+    /** The same metadata with another combination setting (null: the network alone). */
+    public LstmModelMetadata withCombination(CombinationSpec c) {
+        return new LstmModelMetadata(name, version, created, engine, seed, scaling, covariates, trainingData, heads, c);
     }
 
     /** The string forecasts carry, e.g. {@code lstm-quantile/1}. */

@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import dev.prescale.models.combine.CombinationSpec;
 import dev.prescale.models.trace.Trace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -189,7 +190,7 @@ public final class LstmTrainer {
         List<String> data = files.stream().map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
         new LstmModelMetadata(name, version, Instant.now().toString(), "PyTorch (DJL " + Engine.getDjlVersion() + ")",
                 s.seed(), "each window divided by the mean |value| over its last day; outputs multiplied back",
-                List.of(), data, heads).write(dir);
+                List.of(), data, heads, CombinationSpec.defaults()).write(dir);
         return dir;
     }
 

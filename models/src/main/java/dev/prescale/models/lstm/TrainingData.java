@@ -28,6 +28,9 @@ public final class TrainingData {
     /** Sampled training and validation windows of one head. */
     public record Windows(List<ModelWindow> train, List<ModelWindow> validation) {}
 
+    /** The short head also learns from every 5-minute series averaged over this many steps (30 minutes). */
+    public static final int COARSE_FACTOR = 6;
+
     private TrainingData() {}
 
     /**
@@ -85,10 +88,11 @@ public final class TrainingData {
             } else {
                 out.add(new Series(src, src, t.timesMillis()[0], step, native_));
             }
-            if (step * 6 < 3_600_000L) {
+            if (step * COARSE_FACTOR < 3_600_000L) {
                 // The same demand at a coarser step teaches the head across steps (e.g. 30-minute traces).
-                double[] coarse = SeriesResampler.toOriginAlignedGrid(native_, step, step * 6);
-                out.add(new Series(src + "@" + (step * 6 / 1000) + "s", src, endOf(t) - coarse.length * step * 6, step * 6, coarse));
+                long coarseStep = step * COARSE_FACTOR;
+                double[] coarse = SeriesResampler.toOriginAlignedGrid(native_, step, coarseStep);
+                out.add(new Series(src + "@" + (coarseStep / 1000) + "s", src, endOf(t) - coarse.length * coarseStep, coarseStep, coarse));
             }
         }
         return out;

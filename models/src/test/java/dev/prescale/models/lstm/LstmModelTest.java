@@ -86,7 +86,10 @@ class LstmModelTest {
             }
             assertThat(b.version()).isEqualTo("lstm-test/7");
         }
-        assertThat(first.get(0).note()).isEqualTo("lstm h1");
+        assertThat(first.get(0).note()).startsWith("lstm h1 combined: ");
+        try (LstmForecaster c = LstmForecaster.load(artifact)) {
+            assertThat(c.networkOnly().forecast(requests).get(0).note()).isEqualTo("lstm h1");
+        }
     }
 
     @Test
@@ -128,14 +131,51 @@ class LstmModelTest {
                 hourly[i] = 100 + 30 * Math.sin(2 * Math.PI * i / 24.0);
             }
             Forecast day = f.forecast(ForecastRequest.of("d", 1_600_041_600_000L, 3_600_000L, hourly, 24));
-            assertThat(day.note()).isEqualTo("lstm h24");
+            assertThat(day.note()).startsWith("lstm h24");
             assertThat(day.horizon()).isEqualTo(24);
             double[] minutes = new double[2 * 1440];
             java.util.Arrays.fill(minutes, 3.0);
             Forecast fine = f.forecast(ForecastRequest.of("m", 1_600_041_600_000L, 60_000L, minutes, 60));
-            assertThat(fine.note()).isEqualTo("lstm h1 on 300 s means");
+            assertThat(fine.note()).startsWith("lstm h1 on 300 s means");
             // five one-minute steps share one five-minute forecast
             assertThat(fine.p50()[0]).isEqualTo(fine.p50()[4]);
+        }
+    }
+
+    @Test
+    void tenMinuteAndOneMinuteStepsMapOntoTheFiveMinuteForecast() throws IOException {
+        long origin = 1_600_041_600_000L;
+        double[] five = new double[2 * 288];
+        for (int i = 0; i < five.length; i++) {
+            five[i] = 40 * (1 + 0.4 * Math.sin(2 * Math.PI * i / 288.0));
+        }
+        // the same demand at 10 minutes (pairs of equal 5-minute values) and at 1 minute
+        double[] fivePairs = five.clone();
+        double[] ten = new double[five.length / 2];
+        for (int i = 0; i < ten.length; i++) {
+            ten[i] = five[2 * i];
+            fivePairs[2 * i + 1] = five[2 * i];
+        }
+        double[] minute = new double[five.length * 5];
+        for (int i = 0; i < minute.length; i++) {
+            minute[i] = five[i / 5];
+        }
+        try (LstmForecaster loaded = LstmForecaster.load(artifact)) {
+            LstmForecaster f = loaded.networkOnly();
+            Forecast at300 = f.forecast(ForecastRequest.of("a", origin, 300_000L, fivePairs, 12));
+            Forecast at600 = f.forecast(ForecastRequest.of("a", origin, 600_000L, ten, 6));
+            assertThat(at600.note()).isEqualTo("lstm h1 on a 300 s grid");
+            for (int h = 0; h < 6; h++) {
+                // ten-minute step h is five-minute steps 2h and 2h+1 (before the fix it was step h)
+                assertThat(at600.p50()[h]).isCloseTo((at300.p50()[2 * h] + at300.p50()[2 * h + 1]) / 2,
+                        org.assertj.core.api.Assertions.within(1e-6 * (1 + Math.abs(at600.p50()[h]))));
+            }
+            Forecast base = f.forecast(ForecastRequest.of("b", origin, 300_000L, five, 12));
+            Forecast at60 = f.forecast(ForecastRequest.of("b", origin, 60_000L, minute, 60));
+            for (int h = 0; h < 60; h++) {
+                assertThat(at60.p50()[h]).isCloseTo(base.p50()[h / 5],
+                        org.assertj.core.api.Assertions.within(1e-6 * (1 + Math.abs(base.p50()[h / 5]))));
+            }
         }
     }
 
