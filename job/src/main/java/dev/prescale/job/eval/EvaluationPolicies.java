@@ -11,7 +11,7 @@ import java.nio.file.Path;
 /**
  * The scaling policy an evaluation runs: the production defaults, with the limits that the
  * EVALUATION.md group does not have lifted (no minimum, no maximum, no step limit), optionally read
- * from a YAML file (its {@code scaling:} section, or the whole file).
+ * from a YAML file (its {@code scaling:} section, or the whole file) over those defaults.
  */
 public final class EvaluationPolicies {
 
@@ -37,7 +37,11 @@ public final class EvaluationPolicies {
         ObjectMapper mapper = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         JsonNode root = mapper.readTree(yaml.toFile());
         JsonNode node = root != null && root.has("scaling") ? root.get("scaling") : root;
-        ScalingPolicy p = node == null || node.isNull() ? new ScalingPolicy() : mapper.treeToValue(node, ScalingPolicy.class);
+        // Start from the evaluation defaults, so that the simulated group's lifted limits hold unless the file sets them.
+        ScalingPolicy p = defaults();
+        if (node != null && !node.isNull()) {
+            p = mapper.readerForUpdating(p).readValue(node);
+        }
         p.validate("scaling");
         return p;
     }

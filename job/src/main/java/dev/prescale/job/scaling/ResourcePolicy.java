@@ -21,6 +21,23 @@ public class ResourcePolicy implements Serializable {
     public static final double DEFAULT_HEADROOM_PER_ERROR = 1.0;
     public static final double DEFAULT_MAX_HEADROOM = 0.3;
     public static final double DEFAULT_MIN_HEADROOM = 0.15;
+    public static final boolean DEFAULT_CALIBRATED = true;
+    public static final double DEFAULT_TARGET_MISS_RATE = 0.02;
+    public static final double DEFAULT_CALIBRATION_GAMMA = 0.01;
+    public static final int DEFAULT_CALIBRATION_WINDOW_STEPS = 576;
+    public static final int DEFAULT_MIN_CALIBRATION_SCORES = 48;
+    public static final double DEFAULT_MAX_MISS_LEVEL = 0.5;
+    public static final double DEFAULT_MIN_MISS_LEVEL = 0.005;
+    public static final double DEFAULT_MAX_SCORE_RATIO = 4.0;
+    public static final double DEFAULT_BIAS_SMOOTHING = 0.0;
+    public static final boolean DEFAULT_VOLATILITY_SCALED = false;
+    public static final double DEFAULT_VOLATILITY_SMOOTHING = 0.1;
+    public static final double DEFAULT_MAX_SCALED_SCORE = 20;
+    public static final double DEFAULT_CALIBRATION_FLOOR = 0.05;
+    public static final double DEFAULT_LEVEL_SMOOTHING = 0.3;
+    public static final double DEFAULT_POINT_WEIGHT_LAST = 1.0;
+    public static final double DEFAULT_POINT_WEIGHT_LEVEL = 1.0;
+    public static final double DEFAULT_POINT_WEIGHT_FORECAST = 1.0;
 
     /** Demand units one instance serves (cores, MB, bytes, bytes/s); must be positive. */
     @JsonProperty public double capacityPerInstance = DEFAULT_CAPACITY_PER_INSTANCE;
@@ -44,6 +61,53 @@ public class ResourcePolicy implements Serializable {
     @JsonProperty public double minHeadroom = DEFAULT_MIN_HEADROOM;
     /** Upper limit of that headroom (0.5 = 50 %). */
     @JsonProperty public double maxHeadroom = DEFAULT_MAX_HEADROOM;
+    /**
+     * Whether the upper bound of demand is calibrated online ({@link DemandCalibrator}, adaptive
+     * conformal inference) instead of the forecast plus an error-based headroom.
+     */
+    @JsonProperty public boolean calibrated = DEFAULT_CALIBRATED;
+    /** Share of steps the calibrated capacity may be short (0.02 = 2 %). */
+    @JsonProperty public double targetMissRate = DEFAULT_TARGET_MISS_RATE;
+    /** How fast the calibrated miss level follows the realized misses (adaptive conformal gamma). */
+    @JsonProperty public double calibrationGamma = DEFAULT_CALIBRATION_GAMMA;
+    /** How many recent scores the calibrated quantile is taken over (576 = two days at 5 minutes). */
+    @JsonProperty public int calibrationWindowSteps = DEFAULT_CALIBRATION_WINDOW_STEPS;
+    /** Scores needed before the calibrated bound is used (before: forecast plus headroom). */
+    @JsonProperty public int minCalibrationScores = DEFAULT_MIN_CALIBRATION_SCORES;
+    /**
+     * Lowest miss level the calibration may be pushed to: on a series whose spikes no forecast
+     * sees, chasing the target down to the window's maximum would cost far more than it saves.
+     */
+    @JsonProperty public double minMissLevel = DEFAULT_MIN_MISS_LEVEL;
+    /**
+     * Largest ratio of realized peak to point forecast a score keeps: a change of regime (a series
+     * jumping a thousandfold) would otherwise inflate the bound for a whole window; such jumps are
+     * left to the next decisions, which see the new level.
+     */
+    @JsonProperty public double maxScoreRatio = DEFAULT_MAX_SCORE_RATIO;
+    /** Highest miss level the calibration may drift to after a calm stretch. */
+    @JsonProperty public double maxMissLevel = DEFAULT_MAX_MISS_LEVEL;
+    /** Fraction of the series' mean level added to both sides of a score ratio, so that it stays finite near zero. */
+    @JsonProperty public double calibrationFloor = DEFAULT_CALIBRATION_FLOOR;
+    /** Weight of the newest value in the exponentially weighted level of the point forecast. */
+    @JsonProperty public double levelSmoothing = DEFAULT_LEVEL_SMOOTHING;
+    /**
+     * Whether scores are the peak's excess over the point forecast in units of the local volatility
+     * (mean absolute step change) instead of the ratio of peak to point forecast.
+     */
+    @JsonProperty public boolean volatilityScaled = DEFAULT_VOLATILITY_SCALED;
+    /** Weight of the newest step change in the local volatility. */
+    @JsonProperty public double volatilitySmoothing = DEFAULT_VOLATILITY_SMOOTHING;
+    /** Largest volatility-scaled score kept (the analogue of {@link #maxScoreRatio}). */
+    @JsonProperty public double maxScaledScore = DEFAULT_MAX_SCALED_SCORE;
+    /** Weight of the newest one-step error in the forecaster's bias correction (0: no correction). */
+    @JsonProperty public double biasSmoothing = DEFAULT_BIAS_SMOOTHING;
+    /** Weight of the last observed value in the point forecast. */
+    @JsonProperty public double pointWeightLast = DEFAULT_POINT_WEIGHT_LAST;
+    /** Weight of the exponentially weighted level in the point forecast. */
+    @JsonProperty public double pointWeightLevel = DEFAULT_POINT_WEIGHT_LEVEL;
+    /** Weight of the forecaster's p50 in the point forecast. */
+    @JsonProperty public double pointWeightForecast = DEFAULT_POINT_WEIGHT_FORECAST;
     /** Magnitude bands of step scaling for scale-out, by increasing lower bound. */
     @JsonProperty public List<StepBand> stepBands = defaultBands();
 
@@ -126,6 +190,45 @@ public class ResourcePolicy implements Serializable {
         if (!(minHeadroom >= 0) || minHeadroom > maxHeadroom) {
             throw new ConfigException(keyPrefix + ".minHeadroom", minHeadroom, "a number in [0, maxHeadroom " + maxHeadroom + "]");
         }
+        checkUnit(keyPrefix + ".targetMissRate", targetMissRate);
+        checkUnit(keyPrefix + ".calibrationGamma", calibrationGamma);
+        checkUnit(keyPrefix + ".maxMissLevel", maxMissLevel);
+        checkUnit(keyPrefix + ".minMissLevel", minMissLevel);
+        if (minMissLevel > targetMissRate) {
+            throw new ConfigException(keyPrefix + ".minMissLevel", minMissLevel, "<= targetMissRate " + targetMissRate);
+        }
+        if (targetMissRate > maxMissLevel) {
+            throw new ConfigException(keyPrefix + ".targetMissRate", targetMissRate, "<= maxMissLevel " + maxMissLevel);
+        }
+        if (!(maxScoreRatio >= 1) || maxScoreRatio > 1000) {
+            throw new ConfigException(keyPrefix + ".maxScoreRatio", maxScoreRatio, "a number in [1, 1000]");
+        }
+        if (calibrationWindowSteps < 1 || calibrationWindowSteps > 100_000) {
+            throw new ConfigException(keyPrefix + ".calibrationWindowSteps", calibrationWindowSteps, "an integer in [1, 100000]");
+        }
+        if (minCalibrationScores < 1 || minCalibrationScores > calibrationWindowSteps) {
+            throw new ConfigException(keyPrefix + ".minCalibrationScores", minCalibrationScores,
+                    "an integer in [1, calibrationWindowSteps " + calibrationWindowSteps + "]");
+        }
+        if (!(calibrationFloor > 0) || calibrationFloor > 10) {
+            throw new ConfigException(keyPrefix + ".calibrationFloor", calibrationFloor, "a number in (0, 10]");
+        }
+        if (!(levelSmoothing > 0) || levelSmoothing > 1) {
+            throw new ConfigException(keyPrefix + ".levelSmoothing", levelSmoothing, "a number in (0, 1]");
+        }
+        checkUnit(keyPrefix + ".biasSmoothing", biasSmoothing);
+        if (!(volatilitySmoothing > 0) || volatilitySmoothing > 1) {
+            throw new ConfigException(keyPrefix + ".volatilitySmoothing", volatilitySmoothing, "a number in (0, 1]");
+        }
+        if (!(maxScaledScore > 0) || maxScaledScore > 1000) {
+            throw new ConfigException(keyPrefix + ".maxScaledScore", maxScaledScore, "a number in (0, 1000]");
+        }
+        checkWeight(keyPrefix + ".pointWeightLast", pointWeightLast);
+        checkWeight(keyPrefix + ".pointWeightLevel", pointWeightLevel);
+        checkWeight(keyPrefix + ".pointWeightForecast", pointWeightForecast);
+        if (!(pointWeightLast + pointWeightLevel > 0)) {
+            throw new ConfigException(keyPrefix + ".pointWeightLast", pointWeightLast, "> 0 when pointWeightLevel is 0");
+        }
         if (stepBands == null) {
             throw new ConfigException(keyPrefix + ".stepBands", null, "a list, possibly empty");
         }
@@ -141,6 +244,12 @@ public class ResourcePolicy implements Serializable {
     private static void checkFactor(String key, double v) {
         if (!(v > 0) || v > 5 || !Double.isFinite(v)) {
             throw new ConfigException(key, v, "a number in (0, 5]");
+        }
+    }
+
+    private static void checkWeight(String key, double v) {
+        if (!(v >= 0) || v > 100) {
+            throw new ConfigException(key, v, "a number in [0, 100]");
         }
     }
 

@@ -72,6 +72,7 @@ public final class ScalingEngine {
         ResourceType driver = null;
         String driverWhy = "";
         List<String> ignored = new ArrayList<>();
+        List<Object[]> calibrated = new ArrayList<>();
         for (ResourceOutlook o : outlooks) {
             ResourcePolicy rp = policy.resources.get(o.type());
             if (rp == null) {
@@ -82,7 +83,15 @@ public final class ScalingEngine {
             if (f != null && d.modelVersion.isEmpty()) {
                 d.modelVersion = f.model();
             }
-            Resolved r = resolve(o, rp, current);
+            DemandCalibrator.Bounds bounds = null;
+            if (rp.calibrated && !policy.isReactive() && f != null && f.stepMillis() > 0) {
+                CalibratorState cs = state.calibrator(o.type());
+                DemandCalibrator cal = calibrator(rp, f.stepMillis());
+                bounds = cal.update(cs, o.observed(), forecastNear(f), f.horizon() > 0 ? f.p50()[0] : Double.NaN, now, f.stepMillis(),
+                        rp.capacityPerInstance);
+                calibrated.add(new Object[] {cal, cs});
+            }
+            Resolved r = resolve(o, rp, current, bounds);
             d.resources.put(o.type(), r.assessment);
             if (r.assessment.instances > recommendation) {
                 recommendation = r.assessment.instances;
@@ -139,13 +148,36 @@ public final class ScalingEngine {
         }
         state.lastDesired = desired;
         state.lastWarmPool = warm;
+        for (Object[] c : calibrated) {
+            ((DemandCalibrator) c[0]).record((CalibratorState) c[1], desired, now);
+        }
         return d;
     }
 
     /** One resource's assessment, the upper-forecast need in instances and a phrase saying why. */
     private record Resolved(ResourceAssessment assessment, double upperInstances, String why) {}
 
-    private Resolved resolve(ResourceOutlook o, ResourcePolicy rp, int current) {
+    /** The calibrator of a resource for forecasts at {@code stepMillis}: near = warm lead + 1 steps, far = cold lead + 1. */
+    DemandCalibrator calibrator(ResourcePolicy rp, long stepMillis) {
+        int lc = ScalingPolicy.leadSteps(policy.coldLaunchLeadSeconds, stepMillis);
+        int lw = ScalingPolicy.leadSteps(policy.warmLaunchLeadSeconds, stepMillis);
+        int near = (policy.warmPoolEnabled && policy.warmPoolCoversColdLead ? lw : lc) + 1;
+        // The capacity in service at a step is bounded by the decisions since a launch for it was last possible.
+        return new DemandCalibrator(rp, near, lc + 1, near);
+    }
+
+    /** The forecaster's p50 over the near horizon, the point forecast's third ingredient. */
+    private double forecastNear(Forecast f) {
+        if (f.horizon() == 0) {
+            return Double.NaN;
+        }
+        int lc = ScalingPolicy.leadSteps(policy.coldLaunchLeadSeconds, f.stepMillis());
+        int lw = ScalingPolicy.leadSteps(policy.warmLaunchLeadSeconds, f.stepMillis());
+        int cover = policy.warmPoolEnabled && policy.warmPoolCoversColdLead ? lw : lc;
+        return maxOver(f.p50(), 0, cover);
+    }
+
+    private Resolved resolve(ResourceOutlook o, ResourcePolicy rp, int current, DemandCalibrator.Bounds bounds) {
         ResourceAssessment a = new ResourceAssessment();
         a.observed = o.observed();
         Forecast f = o.forecast();
@@ -182,6 +214,9 @@ public final class ScalingEngine {
                     "reactive fallback for %s (%s): observed %.4g, target tracking at %.0f%% -> %d", name, risk.why(),
                     o.observed(), 100 * policy.reactiveTargetUtilization, a.instances));
         }
+        if (bounds != null && bounds.ready()) {
+            return resolveCalibrated(o, rp, current, bounds, a, risk.level());
+        }
         double err = Double.isFinite(o.recentError()) ? Math.max(0, o.recentError()) : RiskAssessor.UNKNOWN_ERROR;
         double headroom = Math.max(rp.minHeadroom, Math.min(rp.maxHeadroom, rp.headroomPerError * err));
         double observed = Double.isFinite(o.observed()) ? Math.max(0, o.observed()) : 0;
@@ -209,6 +244,38 @@ public final class ScalingEngine {
                         + "need %.1f vs current %d, change x%.2f x band %.2f -> %d",
                 name, a.forecastP50, cover + 1, a.forecastP90, observed, 100 * headroom, a.confidence, a.risk, need, current,
                 factor, band, a.instances);
+        return new Resolved(a, upper, why);
+    }
+
+    /**
+     * The calibrated path: the need is the calibrated upper bound over the near horizon in
+     * instances; the risk factor weighs the gap to it, the band steepens large scale-outs, and a
+     * scale-in never goes below the need. The warm pool is sized from the far-horizon bound.
+     */
+    private Resolved resolveCalibrated(ResourceOutlook o, ResourcePolicy rp, int current, DemandCalibrator.Bounds b,
+            ResourceAssessment a, RiskLevel level) {
+        String name = o.type().jsonName();
+        a.forecastP50 = b.point();
+        a.forecastP90 = b.near();
+        double need = b.near() / rp.capacityPerInstance;
+        double gap = need - current;
+        double factor = rp.factor(level);
+        a.factor = factor;
+        double band = 1.0;
+        double target;
+        if (gap > 0) {
+            band = rp.bandAdjustment(gap / Math.max(1, current));
+            target = current + gap * factor * band;
+        } else {
+            target = Math.max(need, current + gap * factor);
+        }
+        a.instances = Math.max(0, (int) Math.ceil(target - 1e-9));
+        double upper = b.far() / rp.capacityPerInstance;
+        String why = String.format(Locale.ROOT,
+                "%s point forecast %.4g, calibrated bound %.4g (miss level %.3f over %d scores, observed %.4g), confidence %.2f %s: "
+                        + "need %.2f vs current %d, change x%.2f x band %.2f -> %d",
+                name, b.point(), b.near(), b.alpha(), b.scores(), o.observed(), a.confidence, a.risk, need, current, factor, band,
+                a.instances);
         return new Resolved(a, upper, why);
     }
 

@@ -22,5 +22,24 @@ public class TargetState {
     /** Decision times of {@link #recentRecommendations}. */
     public long[] recentRecommendationMillis = new long[0];
 
+    /** Per resource type (by ordinal), the calibration memory of {@link DemandCalibrator}; grown when needed. */
+    public CalibratorState[] calibrators = new CalibratorState[0];
+
     public TargetState() {}
+
+    /** The calibration memory of one resource type, created on first use. */
+    public CalibratorState calibrator(dev.prescale.connectors.records.ResourceType type) {
+        int i = type.ordinal();
+        if (calibrators == null || calibrators.length <= i) {
+            CalibratorState[] grown = new CalibratorState[dev.prescale.connectors.records.ResourceType.values().length];
+            for (int k = 0; k < grown.length; k++) {
+                grown[k] = calibrators != null && k < calibrators.length && calibrators[k] != null ? calibrators[k] : new CalibratorState();
+            }
+            calibrators = grown;
+        }
+        if (calibrators[i] == null) {
+            calibrators[i] = new CalibratorState();
+        }
+        return calibrators[i];
+    }
 }

@@ -1,0 +1,44 @@
+package dev.prescale.job.scaling;
+
+/**
+ * What the {@link DemandCalibrator} remembers for one resource of a target between decisions:
+ * recent values, recent point forecasts and desired capacities (to score them once the values
+ * arrive), windows of scores and the adaptive miss level. A Flink POJO inside {@link TargetState}.
+ */
+public class CalibratorState {
+    /** Decision time of the last update (epoch ms), or {@code Long.MIN_VALUE} before the first. */
+    public long lastMillis = Long.MIN_VALUE;
+    /** The adaptive miss level alpha (the quantile used is 1 - alpha), NaN before the first update. */
+    public double alpha = Double.NaN;
+    /** Exponentially weighted level of the observed demand, NaN before the first value. */
+    public double level = Double.NaN;
+    /** Slow exponentially weighted mean of |demand|: the scale that keeps ratios finite near zero. */
+    public double scale = Double.NaN;
+    /** The forecaster's p50 for the step after the last decision, to measure its bias once observed. */
+    public double lastForecastNext = Double.NaN;
+    /** Exponentially weighted bias of the forecaster's one-step p50 (observed minus forecast). */
+    public double forecastBias;
+    /** Exponentially weighted mean absolute step-to-step change: the local volatility that scales scores. */
+    public double volatility = Double.NaN;
+    /** The volatility when each of {@link #recentPoints} was made, newest last. */
+    public double[] recentVolatility = new double[0];
+    /** The latest observed values, newest last. */
+    public double[] recentValues = new double[0];
+    /** The point forecasts of the latest decisions, newest last. */
+    public double[] recentPoints = new double[0];
+    /** The desired capacities of the latest decisions, newest last. */
+    public int[] recentDesired = new int[0];
+    /** Ring of scores of the near horizon (the steps the desired capacity covers). */
+    public double[] nearScores = new double[0];
+    public int nearCount;
+    public int nearNext;
+    /** Ring of scores of the far horizon (the steps the warm pool covers). */
+    public double[] farScores = new double[0];
+    public int farCount;
+    public int farNext;
+    /** Steps scored for a miss, and of those the misses (for the decision reason and tests). */
+    public long scoredSteps;
+    public long missedSteps;
+
+    public CalibratorState() {}
+}
