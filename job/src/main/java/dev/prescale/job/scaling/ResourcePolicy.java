@@ -22,12 +22,12 @@ public class ResourcePolicy implements Serializable {
     public static final double DEFAULT_MAX_HEADROOM = 0.3;
     public static final double DEFAULT_MIN_HEADROOM = 0.15;
     public static final boolean DEFAULT_CALIBRATED = true;
-    public static final double DEFAULT_TARGET_MISS_RATE = 0.02;
+    public static final double DEFAULT_TARGET_MISS_RATE = 0.0225;
     public static final double DEFAULT_CALIBRATION_GAMMA = 0.01;
     public static final int DEFAULT_CALIBRATION_WINDOW_STEPS = 576;
     public static final int DEFAULT_MIN_CALIBRATION_SCORES = 48;
     public static final double DEFAULT_MAX_MISS_LEVEL = 0.5;
-    public static final double DEFAULT_MIN_MISS_LEVEL = 0.005;
+    public static final double DEFAULT_MIN_MISS_LEVEL = 0.01;
     public static final double DEFAULT_MAX_SCORE_RATIO = 4.0;
     public static final double DEFAULT_BIAS_SMOOTHING = 0.0;
     public static final boolean DEFAULT_VOLATILITY_SCALED = false;

@@ -29,7 +29,7 @@ public class ScalingPolicy implements Serializable {
     public static final long DEFAULT_WARM_LAUNCH_LEAD_SECONDS = 120;
     public static final long DEFAULT_WARM_POOL_PREPARE_LEAD_SECONDS = 600;
     public static final boolean DEFAULT_WARM_POOL_ENABLED = true;
-    public static final double DEFAULT_WARM_POOL_MIN_FRACTION = 0.25;
+    public static final double DEFAULT_WARM_POOL_MIN_FRACTION = 0.1;
     public static final double DEFAULT_WARM_POOL_MAX_FRACTION = 0.3;
     public static final double DEFAULT_REACTIVE_TARGET_UTILIZATION = 0.7;
     public static final boolean DEFAULT_WARM_POOL_COVERS_COLD_LEAD = true;
