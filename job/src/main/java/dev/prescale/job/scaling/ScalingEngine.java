@@ -25,6 +25,19 @@ import java.util.Locale;
  * the step limits and min/max capacity apply. The warm pool covers the p90 over steps
  * {@code Lw..Lc} ({@code Lw = ceil(warmLaunchLead / step)}) above the desired capacity.
  *
+ * <p>Calibrated path (the default, {@link ResourcePolicy#calibrated}): once a resource's
+ * {@link DemandCalibrator} has enough scores, the "forecast" is instead an upper bound of the
+ * demand over the steps the desired capacity must serve (the step the decision takes effect until a
+ * warm launch asked now is in service: scale-in is immediate, growth from the warm pool arrives
+ * after the warm lead), calibrated online per series by adaptive conformal inference so that the
+ * realized share of short steps tracks {@code targetMissRate}. Its point forecast mixes the last
+ * value, an exponentially weighted level and the forecaster's p50; the bound is the point forecast
+ * times the {@code 1 - alpha} quantile of recent peak-to-forecast ratios. The need in instances is
+ * ceil of the bound over the capacity per instance (the quantile is taken of the demand itself, so
+ * rounding is part of what is calibrated); the risk factor still weighs the gap from the current
+ * allocation, low confidence still falls back to target tracking, and the warm pool covers the
+ * bound over the cold lead above the desired capacity. See docs/scaling.md.
+ *
  * <p>The decision time is {@code clock.millis()}: the Flink operator passes a clock set to the
  * window end, so replays run in event time. Not thread safe; one engine per operator instance.
  */
