@@ -10,9 +10,10 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Inference cost of the LSTM forecaster end to end ({@code forecast(List)}: features, one DJL batch,
- * quantiles), in microseconds per series at batch sizes 1, 64 and 1024, measured side by side in one
- * run. Usage: {@code InferenceBenchmark [modelDir] [seconds per size]}.
+ * Inference cost of the LSTM forecaster end to end ({@code forecast(List)}: features, DJL batches,
+ * quantiles), in microseconds per series at batch sizes 1, 64 and 1024, for the network alone and
+ * for the shipped combination (the network also run at every backtest origin, plus the statistical
+ * candidates), measured side by side in one run. Usage: {@code InferenceBenchmark [modelDir] [seconds per size]}.
  */
 public final class InferenceBenchmark {
 
@@ -22,17 +23,23 @@ public final class InferenceBenchmark {
         String dir = args.length > 0 ? args[0] : "models/artifacts/lstm-quantile/1";
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
         int[] sizes = {1, 64, 1024};
-        try (LstmForecaster f = LstmForecaster.load(Paths.get(dir))) {
+        try (LstmForecaster loaded = LstmForecaster.load(Paths.get(dir))) {
             List<ForecastRequest> pool = requests(1024, 7);
-            for (int size : sizes) {
-                run(f, pool.subList(0, size), 1.0); // warm-up
-            }
-            System.out.printf(Locale.ROOT, "model %s, history 2 days at 300 s, horizon 12, threads %s%n", f.version(),
-                    System.getProperty("ai.djl.pytorch.num_threads", "default"));
-            System.out.printf(Locale.ROOT, "%8s %12s %12s %10s%n", "batch", "us/series", "ms/batch", "batches");
-            for (int size : sizes) {
-                double[] r = run(f, pool.subList(0, size), seconds);
-                System.out.printf(Locale.ROOT, "%8d %12.1f %12.3f %10d%n", size, r[0] / size * 1000, r[0], (long) r[1]);
+            System.out.printf(Locale.ROOT, "model %s, history 3 days at 300 s, horizon 12, threads %s, combination %s%n",
+                    loaded.version(), System.getProperty("ai.djl.pytorch.num_threads", "default"),
+                    loaded.metadata().combination());
+            System.out.printf(Locale.ROOT, "%-9s %8s %12s %12s %10s%n", "variant", "batch", "us/series", "ms/batch", "batches");
+            LstmForecaster[] variants = {loaded.networkOnly(), loaded};
+            String[] names = {"network", "shipped"};
+            for (int v = 0; v < variants.length; v++) {
+                for (int size : sizes) {
+                    run(variants[v], pool.subList(0, size), 1.0); // warm-up
+                }
+                for (int size : sizes) {
+                    double[] r = run(variants[v], pool.subList(0, size), seconds);
+                    System.out.printf(Locale.ROOT, "%-9s %8d %12.1f %12.3f %10d%n", names[v], size, r[0] / size * 1000, r[0],
+                            (long) r[1]);
+                }
             }
         }
     }
@@ -56,7 +63,7 @@ public final class InferenceBenchmark {
         for (int s = 0; s < n; s++) {
             double level = 10 + 100 * r.nextDouble();
             double phase = r.nextDouble() * 288;
-            double[] x = new double[576];
+            double[] x = new double[864];
             for (int i = 0; i < x.length; i++) {
                 x[i] = level * (1 + 0.4 * Math.sin(2 * Math.PI * (i + phase) / 288.0)) + level * 0.05 * r.nextGaussian();
             }

@@ -30,10 +30,11 @@ public record CombinationSpec(int shortBacktests, int shortStride, int dayBackte
     }
 
     /**
-     * The shipped setting: 24 backtests an hour apart for the short head (at 5 minutes), 16 six hours
-     * apart for the day head; the best 3 candidates weighted by 1/MAE^2.
+     * The shipped setting: for the short head 96 backtests 6 grid steps apart (the last two days at 5
+     * minutes), for the day head 24 six hours apart (the last six days); the best 3 candidates weighted
+     * by 1/MAE^2. Fewer backtests gave noisier weights (held-out H1 MASE 0.856 with 24 hourly ones).
      */
     public static CombinationSpec defaults() {
-        return new CombinationSpec(24, 12, 16, 6, INVERSE_SQUARED, 3);
+        return new CombinationSpec(96, 6, 24, 6, INVERSE_SQUARED, 3);
     }
 }
