@@ -172,8 +172,12 @@ public final class PrescaleJob {
             utilization = parsed;
         }
         if (utilization == null) {
-            utilization = env.fromData(List.<Utilization>of(), TypeInformation.of(Utilization.class))
-                    .uid("no-utilization").name("no utilization");
+            // fromData(empty list) fails at run time in Flink 2.2 ("Reached the end of the collection"
+            // for input 0): one number in, nothing out, then end of input (watermark MAX).
+            utilization = env.fromSequence(0, 0).uid("no-utilization").name("no utilization")
+                    .flatMap((Long n, org.apache.flink.util.Collector<Utilization> none) -> { })
+                    .returns(TypeInformation.of(Utilization.class))
+                    .uid("no-utilization-records").name("no utilization records");
         }
         DataStream<Utilization> utilizationTimed = utilization.assignTimestampsAndWatermarks(
                         WatermarkStrategy.<Utilization>forBoundedOutOfOrderness(Duration.ofMillis(config.maxOutOfOrdernessMillis()))

@@ -1,0 +1,127 @@
+package dev.prescale.job.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prescale.connectors.records.ScalingDecision;
+import dev.prescale.job.scaling.ScalingPolicy;
+import dev.prescale.models.baseline.SeasonalNaiveForecaster;
+import dev.prescale.models.trace.Trace;
+import dev.prescale.models.trace.TraceReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trace replay through the production job graph on a MiniCluster: on a slice of a real trace its
+ * decisions equal those of {@link OfflineReplay} (same engine, same forecaster, same data), and it
+ * is causal (a change of the trace from time T on changes no decision stamped at or before T).
+ * Skipped with a message when the shared traces are absent ({@code -Dprescale.data.dir} or
+ * {@code PRESCALE_DATA_DIR} point at the data folder or its {@code traces} subfolder).
+ */
+class FlinkReplayITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final String TRACE = "twitter_volume_AAPL.csv";
+
+    @TempDir
+    Path tmp;
+
+    /** The folder with the trace CSVs, or null when it is not there. */
+    static Path dataDir() {
+        String given = System.getProperty("prescale.data.dir");
+        if (given == null || given.isBlank()) {
+            given = System.getenv("PRESCALE_DATA_DIR");
+        }
+        if (given == null || given.isBlank()) {
+            given = "/work/shared/data";
+        }
+        Path p = Path.of(given);
+        if (Files.isDirectory(p.resolve("traces"))) {
+            p = p.resolve("traces");
+        }
+        return Files.isDirectory(p) ? p : null;
+    }
+
+    private static Trace slice(int days) throws Exception {
+        Path dir = dataDir();
+        if (dir == null || !Files.exists(dir.resolve(TRACE))) {
+            return null;
+        }
+        Trace t = new TraceReader().read(dir.resolve(TRACE));
+        return t.head(days * t.stepsPerDay());
+    }
+
+    @Test
+    void decisionsEqualOfflineReplayOnFourDaysOfARealTrace() throws Exception {
+        Trace trace = slice(4);
+        if (trace == null) {
+            System.out.println("SKIPPED decisionsEqualOfflineReplay: no " + TRACE + " (set -Dprescale.data.dir or PRESCALE_DATA_DIR)");
+            return;
+        }
+        ScalingPolicy policy = EvaluationPolicies.defaults();
+        double c = new CloudGroupSimulator(trace).capacityUnit();
+        FlinkReplay.Result flink = new FlinkReplay(policy, "snaive", 8, 12, FlinkReplay.defaultK()).replay(trace, c, tmp.resolve("flink"));
+        List<OfflineReplay.Step> offline = new OfflineReplay(policy, new SeasonalNaiveForecaster(), 8, 12).replay(trace, c);
+
+        assertThat(flink.decisions()).hasSize(trace.size());
+        List<String> differences = new ArrayList<>();
+        for (int t = 0; t < trace.size(); t++) {
+            ScalingDecision f = flink.decisions().get(t);
+            ScalingDecision o = offline.get(t).decision();
+            if (f.timestamp != o.timestamp || f.desiredCapacity != o.desiredCapacity || f.warmPoolSize != o.warmPoolSize
+                    || !f.riskLevel.equals(o.riskLevel)) {
+                differences.add("row " + t + ": flink " + f.desiredCapacity + "/" + f.warmPoolSize + " " + f.riskLevel + " [" + f.reason
+                        + "] offline " + o.desiredCapacity + "/" + o.warmPoolSize + " " + o.riskLevel + " [" + o.reason + "]");
+            }
+        }
+        assertThat(differences).as("rows where the job and the offline replay decide differently").isEmpty();
+        System.out.printf("replayed %d rows (%d events) through the job in %d ms%n", trace.size(), flink.events(), flink.jobMillis());
+    }
+
+    @Test
+    void aChangeFromTimeTOnChangesNoDecisionStampedAtOrBeforeT() throws Exception {
+        Trace trace = slice(2);
+        if (trace == null) {
+            System.out.println("SKIPPED causality: no " + TRACE + " (set -Dprescale.data.dir or PRESCALE_DATA_DIR)");
+            return;
+        }
+        int cut = trace.size() - 100;
+        long cutMillis = trace.timesMillis()[cut];
+        double[] changed = trace.values().clone();
+        for (int i = cut; i < changed.length; i++) {
+            changed[i] = changed[i] * 3 + 50;
+        }
+        Trace other = new Trace(trace.name(), trace.column(), trace.timesMillis(), changed, trace.stepMillis(), trace.skipped());
+        double c = new CloudGroupSimulator(trace).capacityUnit(); // the same group for both runs
+        FlinkReplay replay = new FlinkReplay(EvaluationPolicies.defaults(), "snaive", 8, 12, FlinkReplay.defaultK());
+        List<ScalingDecision> a = replay.replay(trace, c, tmp.resolve("a")).decisions();
+        List<ScalingDecision> b = replay.replay(other, c, tmp.resolve("b")).decisions();
+
+        int compared = 0;
+        boolean laterDiffers = false;
+        for (int t = 0; t < a.size(); t++) {
+            ScalingDecision x = a.get(t);
+            ScalingDecision y = b.get(t);
+            assertThat(y.timestamp).isEqualTo(x.timestamp);
+            if (x.timestamp <= cutMillis) {
+                assertThat(y.desiredCapacity).as("desired at row %d", t).isEqualTo(x.desiredCapacity);
+                assertThat(y.warmPoolSize).as("warm pool at row %d", t).isEqualTo(x.warmPoolSize);
+                assertThat(y.reason).as("reason at row %d", t).isEqualTo(x.reason);
+                compared++;
+            } else if (y.desiredCapacity != x.desiredCapacity) {
+                laterDiffers = true;
+            }
+        }
+        assertThat(compared).isEqualTo(cut); // rows 0..cut-1 end at or before T
+        assertThat(laterDiffers).as("the change is visible after T (the test can fail)").isTrue();
+    }
+}
