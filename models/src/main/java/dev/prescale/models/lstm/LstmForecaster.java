@@ -71,7 +71,9 @@ public final class LstmForecaster implements Forecaster {
                 Model model = Model.newInstance(s.paramsName(), Device.cpu(), "PyTorch");
                 model.setBlock(new QuantileLstmBlock(s.stateSize(), s.hiddenSize(), s.horizon()));
                 model.load(dir, s.paramsName());
-                heads.put(e.getKey(), new Head(s, model, new WindowFeaturizer(s.context(), s.horizon()),
+                WindowFeaturizer.Normalization norm = WindowFeaturizer.Normalization.of(
+                        s.training() == null ? null : s.training().get("normalization"));
+                heads.put(e.getKey(), new Head(s, model, new WindowFeaturizer(s.context(), s.horizon(), norm),
                         new QuantileTranslator(s.context(), s.lowerWidening(), s.upperWidening())));
             }
         } catch (MalformedModelException e) {

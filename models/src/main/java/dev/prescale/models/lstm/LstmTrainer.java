@@ -40,14 +40,22 @@ public final class LstmTrainer {
 
     /** Training settings; the defaults fit minutes on two shared cores. */
     public record Settings(int epochs, int batchSize, float learningRate, long seed, int maxWindowsPerSeries,
-            double validationShare, int stateSize, int hiddenSize) {
+            double validationShare, int stateSize, int hiddenSize, WindowFeaturizer.Normalization normalization) {
+
+        /** Settings with level normalization. */
+        public Settings(int epochs, int batchSize, float learningRate, long seed, int maxWindowsPerSeries,
+                double validationShare, int stateSize, int hiddenSize) {
+            this(epochs, batchSize, learningRate, seed, maxWindowsPerSeries, validationShare, stateSize, hiddenSize,
+                    WindowFeaturizer.Normalization.LEVEL);
+        }
 
         public static Settings defaults() {
             return new Settings(12, 128, 2e-3f, 7, 2500, 0.15, 48, 64);
         }
 
         Settings withEpochs(int e) {
-            return new Settings(e, batchSize, learningRate, seed, maxWindowsPerSeries, validationShare, stateSize, hiddenSize);
+            return new Settings(e, batchSize, learningRate, seed, maxWindowsPerSeries, validationShare, stateSize, hiddenSize,
+                    normalization);
         }
     }
 
@@ -67,7 +75,7 @@ public final class LstmTrainer {
     /** Trains one head on the given series and saves its parameters as {@code dir/<key>-0000.params}. */
     public static TrainedHead trainHead(HeadLayout layout, List<TrainingData.Series> series, Settings s, Path dir)
             throws IOException {
-        WindowFeaturizer f = new WindowFeaturizer(layout.context(), layout.horizon());
+        WindowFeaturizer f = new WindowFeaturizer(layout.context(), layout.horizon(), s.normalization());
         TrainingData.Windows w = TrainingData.windows(series, f, s.validationShare(), s.maxWindowsPerSeries(), s.seed());
         if (w.train().isEmpty()) {
             throw new IllegalArgumentException("no training windows for head " + layout.key());
@@ -127,6 +135,7 @@ public final class LstmTrainer {
                 valFigures.putAll(Calibration.figures(raw, w.validation(), widen[0], widen[1], "calibrated_"));
             }
             Map<String, Object> training = new LinkedHashMap<>();
+            training.put("normalization", s.normalization().key());
             training.put("trainWindows", w.train().size());
             training.put("validationWindows", w.validation().size());
             training.put("validationShare", s.validationShare());
@@ -189,14 +198,18 @@ public final class LstmTrainer {
         }
         List<String> data = files.stream().map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
         new LstmModelMetadata(name, version, Instant.now().toString(), "PyTorch (DJL " + Engine.getDjlVersion() + ")",
-                s.seed(), "each window divided by the mean |value| over its last day; outputs multiplied back",
+                s.seed(), s.normalization() == WindowFeaturizer.Normalization.LEVEL
+                        ? "each window divided by the mean |value| over its last day; outputs multiplied back"
+                        : "each window centred on its last day's mean and divided by its standard deviation (at least 2% of"
+                                + " its level); outputs mapped back",
                 List.of(), data, heads, CombinationSpec.defaults()).write(dir);
         return dir;
     }
 
     /**
      * {@code --traces DIR | --files A,B} {@code [--usage DIR] [--exclude SUBSTR,...] [--out DIR]
-     * [--name N] [--version V] [--epochs E] [--seed S] [--max-windows M] [--interval SECONDS]}.
+     * [--name N] [--version V] [--epochs E] [--seed S] [--max-windows M] [--interval SECONDS]
+     * [--normalization level|level-spread]}.
      */
     public static void main(String[] args) throws IOException {
         Map<String, String> a = new LinkedHashMap<>();
@@ -232,7 +245,7 @@ public final class LstmTrainer {
         s = new Settings(Integer.parseInt(a.getOrDefault("epochs", "" + s.epochs())), s.batchSize(), s.learningRate(),
                 Long.parseLong(a.getOrDefault("seed", "" + s.seed())),
                 Integer.parseInt(a.getOrDefault("max-windows", "" + s.maxWindowsPerSeries())), s.validationShare(),
-                s.stateSize(), s.hiddenSize());
+                s.stateSize(), s.hiddenSize(), WindowFeaturizer.Normalization.of(a.getOrDefault("normalization", "level")));
         long started = System.nanoTime();
         Path dir = train(files, Long.parseLong(a.getOrDefault("interval", "300")), Paths.get(a.getOrDefault("out", "models/artifacts")),
                 a.getOrDefault("name", "lstm-quantile"), a.getOrDefault("version", "1"), s,

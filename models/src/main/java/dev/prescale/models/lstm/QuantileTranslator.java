@@ -44,7 +44,8 @@ public final class QuantileTranslator implements Translator<ModelWindow, double[
     public double[][] processOutput(TranslatorContext ctx, NDList list) {
         float[] raw = list.singletonOrThrow().toFloatArray();
         ModelWindow w = (ModelWindow) ctx.getAttachment("window");
-        return toQuantiles(raw, w == null ? 1.0 : w.scale(), lowerWidening, upperWidening);
+        return w == null ? toQuantiles(raw, 1.0, lowerWidening, upperWidening)
+                : toQuantiles(raw, w.center(), w.scale(), lowerWidening, upperWidening);
     }
 
     @Override
@@ -68,8 +69,8 @@ public final class QuantileTranslator implements Translator<ModelWindow, double[
         float[] raw = out.toFloatArray();
         double[][][] result = new double[windows.size()][][];
         for (int i = 0; i < windows.size(); i++) {
-            result[i] = toQuantiles(Arrays.copyOfRange(raw, i * per, (i + 1) * per), windows.get(i).scale(),
-                    lowerWidening, upperWidening);
+            result[i] = toQuantiles(Arrays.copyOfRange(raw, i * per, (i + 1) * per), windows.get(i).center(),
+                    windows.get(i).scale(), lowerWidening, upperWidening);
         }
         return Arrays.asList(result);
     }
@@ -106,6 +107,11 @@ public final class QuantileTranslator implements Translator<ModelWindow, double[
      * widened around p50, multiplied by the level.
      */
     public static double[][] toQuantiles(float[] raw, double scale, double lowerWidening, double upperWidening) {
+        return toQuantiles(raw, 0.0, scale, lowerWidening, upperWidening);
+    }
+
+    /** As {@link #toQuantiles(float[], double, double, double)}, for windows normalized as (value - center) / scale. */
+    public static double[][] toQuantiles(float[] raw, double center, double scale, double lowerWidening, double upperWidening) {
         int h = raw.length / 3;
         double[][] q = new double[3][h];
         double[] three = new double[3];
@@ -115,9 +121,9 @@ public final class QuantileTranslator implements Translator<ModelWindow, double[
             three[2] = raw[3 * i + 2];
             Arrays.sort(three);
             double mid = three[1];
-            q[0][i] = (mid - lowerWidening * (mid - three[0])) * scale;
-            q[1][i] = mid * scale;
-            q[2][i] = (mid + upperWidening * (three[2] - mid)) * scale;
+            q[0][i] = (mid - lowerWidening * (mid - three[0])) * scale + center;
+            q[1][i] = mid * scale + center;
+            q[2][i] = (mid + upperWidening * (three[2] - mid)) * scale + center;
         }
         return q;
     }
