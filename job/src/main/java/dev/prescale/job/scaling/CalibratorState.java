@@ -26,6 +26,12 @@ public class CalibratorState {
     public double[] recentValues = new double[0];
     /** The point forecasts of the latest decisions, newest last. */
     public double[] recentPoints = new double[0];
+    /** The ingredients (last value, level, forecaster p50) of the latest point forecasts, three per decision, newest last. */
+    public double[] recentIngredients = new double[0];
+    /** Per ingredient, the exponentially weighted mean of its log peak-to-forecast error (empty before the first). */
+    public double[] ingredientErrorMean = new double[0];
+    /** Per ingredient, the exponentially weighted mean of the squared log error. */
+    public double[] ingredientErrorSquare = new double[0];
     /** The desired capacities of the latest decisions, newest last. */
     public int[] recentDesired = new int[0];
     /** Ring of scores of the near horizon (the steps the desired capacity covers). */

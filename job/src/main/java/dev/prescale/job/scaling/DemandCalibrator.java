@@ -60,12 +60,14 @@ public final class DemandCalibrator {
             s.recentPoints = new double[0];
             s.recentVolatility = new double[0];
             s.recentDesired = new int[0];
+            s.recentIngredients = new double[0];
             s.lastForecastNext = Double.NaN;
         }
         if (!Double.isFinite(observed) || observed < 0) {
             s.recentValues = new double[0];
             s.recentPoints = new double[0];
             s.recentVolatility = new double[0];
+            s.recentIngredients = new double[0];
             return bounds(s, Double.NaN);
         }
         if (s.recentValues.length > 0) {
@@ -116,7 +118,10 @@ public final class DemandCalibrator {
             s.farCount = Math.min(window, s.farCount + 1);
         }
 
-        double point = point(observed, s.level, Double.isFinite(forecastNear) ? forecastNear + s.forecastBias : forecastNear);
+        scoreIngredients(s, eps);
+        double[] ingredients = {observed, s.level, Double.isFinite(forecastNear) ? forecastNear + s.forecastBias : forecastNear};
+        double point = mix(s, ingredients);
+        s.recentIngredients = pushAll(s.recentIngredients, ingredients, INGREDIENTS * nearSteps);
         s.recentPoints = push(s.recentPoints, point, farSteps);
         s.recentVolatility = push(s.recentVolatility, spread(s), farSteps);
         return bounds(s, point);
@@ -126,6 +131,76 @@ public final class DemandCalibrator {
     public void record(CalibratorState s, int desired, long now) {
         s.recentDesired = pushInt(s.recentDesired, desired, missSteps);
         s.lastMillis = now;
+    }
+
+    /** How many ingredients a point forecast has: last value, level, forecaster p50. */
+    static final int INGREDIENTS = 3;
+
+    /** The point forecast from its ingredients as the policy's {@code pointMix} says. */
+    double mix(CalibratorState s, double[] c) {
+        if (ResourcePolicy.POINT_MIX_MEDIAN.equals(rp.pointMix)) {
+            double[] finite = Arrays.stream(c).filter(x -> Double.isFinite(x) && x >= 0).sorted().toArray();
+            if (finite.length == 0) {
+                return c[0];
+            }
+            int m = finite.length / 2;
+            return finite.length % 2 == 1 ? finite[m] : (finite[m - 1] + finite[m]) / 2;
+        }
+        if (ResourcePolicy.POINT_MIX_INVERSE_VARIANCE.equals(rp.pointMix) && s.ingredientErrorMean.length == INGREDIENTS) {
+            double[] base = {rp.pointWeightLast, rp.pointWeightLevel, rp.pointWeightForecast};
+            double sum = 0;
+            double weights = 0;
+            for (int k = 0; k < INGREDIENTS; k++) {
+                if (!Double.isFinite(c[k]) || c[k] < 0 || base[k] <= 0) {
+                    continue;
+                }
+                double var = s.ingredientErrorSquare[k] - s.ingredientErrorMean[k] * s.ingredientErrorMean[k];
+                // A floor keeps one lucky stretch from giving an ingredient all the weight.
+                double w = base[k] / Math.max(1e-4, var);
+                sum += w * c[k];
+                weights += w;
+            }
+            if (weights > 0) {
+                return Math.max(0, sum / weights);
+            }
+        }
+        return point(c[0], c[1], c[2]);
+    }
+
+    /**
+     * Once the near steps after the ingredients of an earlier point forecast are observed, folds
+     * each ingredient's log error against their peak into its running mean and mean square.
+     */
+    private void scoreIngredients(CalibratorState s, double eps) {
+        int k = nearSteps;
+        if (s.recentIngredients.length < INGREDIENTS * k || s.recentValues.length < k) {
+            return;
+        }
+        double max = 0;
+        for (int i = s.recentValues.length - k; i < s.recentValues.length; i++) {
+            max = Math.max(max, s.recentValues[i]);
+        }
+        int at = s.recentIngredients.length - INGREDIENTS * k;
+        boolean first = s.ingredientErrorMean.length != INGREDIENTS;
+        if (first) {
+            s.ingredientErrorMean = new double[INGREDIENTS];
+            s.ingredientErrorSquare = new double[INGREDIENTS];
+        }
+        double g = rp.pointErrorSmoothing;
+        for (int j = 0; j < INGREDIENTS; j++) {
+            double c = s.recentIngredients[at + j];
+            if (!Double.isFinite(c) || c < 0) {
+                continue;
+            }
+            double e = Math.log((max + eps) / (c + eps));
+            if (first) {
+                s.ingredientErrorMean[j] = e;
+                s.ingredientErrorSquare[j] = e * e + 1e-2;
+            } else {
+                s.ingredientErrorMean[j] += g * (e - s.ingredientErrorMean[j]);
+                s.ingredientErrorSquare[j] += g * (e * e - s.ingredientErrorSquare[j]);
+            }
+        }
     }
 
     /** The point forecast: the policy's weighted mix of last value, level and forecaster p50. */
@@ -145,10 +220,10 @@ public final class DemandCalibrator {
         double near = Double.NaN;
         double far = Double.NaN;
         if (Double.isFinite(point) && s.nearCount > 0) {
-            near = Math.max(0, bound(quantile(s.nearScores, s.nearCount, level), point, spread(s), eps));
+            near = Math.max(0, bound(s, quantile(s.nearScores, s.nearCount, level), point, spread(s), eps));
         }
         if (Double.isFinite(point) && s.farCount > 0) {
-            far = Math.max(near, bound(quantile(s.farScores, s.farCount, level), point, spread(s), eps));
+            far = Math.max(near, bound(s, quantile(s.farScores, s.farCount, level), point, spread(s), eps));
         }
         boolean ready = s.nearCount >= rp.minCalibrationScores && s.farCount >= rp.minCalibrationScores && Double.isFinite(near);
         return new Bounds(point, near, far, s.alpha, s.nearCount, ready);
@@ -168,12 +243,26 @@ public final class DemandCalibrator {
             double sigma = s.recentVolatility[s.recentVolatility.length - k];
             return Math.min(rp.maxScaledScore, (max - f) / sigma);
         }
-        return Math.min(rp.maxScoreRatio, (max + eps) / (f + eps));
+        if (rp.scoreExponent == 1.0) {
+            return Math.min(rp.maxScoreRatio, (max + eps) / (f + eps));
+        }
+        // The same cap on the ratio, then the excess in units of the spread (f + eps)^b.
+        double peak = Math.min(max + eps, rp.maxScoreRatio * (f + eps)) - eps;
+        return (peak - f) / spreadAt(s, f, eps);
+    }
+
+    /** The spread a score is measured in at point forecast f: (f + eps)^b x (scale + eps)^(1 - b). */
+    private double spreadAt(CalibratorState s, double f, double eps) {
+        double scale = Double.isFinite(s.scale) ? Math.abs(s.scale) : 0;
+        return Math.pow(Math.max(0, f) + eps, rp.scoreExponent) * Math.pow(scale + eps, 1 - rp.scoreExponent);
     }
 
     /** The bound a score quantile gives around a point forecast: f + q sigma, or q (f + eps) - eps. */
-    private double bound(double q, double point, double sigma, double eps) {
-        return rp.volatilityScaled ? point + q * sigma : q * (point + eps) - eps;
+    private double bound(CalibratorState s, double q, double point, double sigma, double eps) {
+        if (rp.volatilityScaled) {
+            return point + q * sigma;
+        }
+        return rp.scoreExponent == 1.0 ? q * (point + eps) - eps : point + q * spreadAt(s, point, eps);
     }
 
     /** The scale of a volatility-scaled score: the local volatility, floored by a fraction of the mean level. */
@@ -198,6 +287,12 @@ public final class DemandCalibrator {
     private static double[] push(double[] a, double v, int keep) {
         double[] b = Arrays.copyOf(a, a.length + 1);
         b[a.length] = v;
+        return b.length > keep ? Arrays.copyOfRange(b, b.length - keep, b.length) : b;
+    }
+
+    private static double[] pushAll(double[] a, double[] v, int keep) {
+        double[] b = Arrays.copyOf(a, a.length + v.length);
+        System.arraycopy(v, 0, b, a.length, v.length);
         return b.length > keep ? Arrays.copyOfRange(b, b.length - keep, b.length) : b;
     }
 

@@ -38,6 +38,12 @@ public class ResourcePolicy implements Serializable {
     public static final double DEFAULT_POINT_WEIGHT_LAST = 1.0;
     public static final double DEFAULT_POINT_WEIGHT_LEVEL = 1.0;
     public static final double DEFAULT_POINT_WEIGHT_FORECAST = 1.0;
+    public static final String POINT_MIX_FIXED = "fixed";
+    public static final String POINT_MIX_INVERSE_VARIANCE = "inverse-variance";
+    public static final String POINT_MIX_MEDIAN = "median";
+    public static final String DEFAULT_POINT_MIX = POINT_MIX_FIXED;
+    public static final double DEFAULT_POINT_ERROR_SMOOTHING = 0.01;
+    public static final double DEFAULT_SCORE_EXPONENT = 1.0;
 
     /** Demand units one instance serves (cores, MB, bytes, bytes/s); must be positive. */
     @JsonProperty public double capacityPerInstance = DEFAULT_CAPACITY_PER_INSTANCE;
@@ -108,6 +114,21 @@ public class ResourcePolicy implements Serializable {
     @JsonProperty public double pointWeightLevel = DEFAULT_POINT_WEIGHT_LEVEL;
     /** Weight of the forecaster's p50 in the point forecast. */
     @JsonProperty public double pointWeightForecast = DEFAULT_POINT_WEIGHT_FORECAST;
+    /**
+     * How the point forecast's ingredients are mixed: {@code fixed} (the weights above),
+     * {@code inverse-variance} (the weights above divided by each ingredient's recent variance of
+     * log peak-to-forecast error, per series and causal) or {@code median} (of the ingredients).
+     */
+    @JsonProperty public String pointMix = DEFAULT_POINT_MIX;
+    /** Weight of the newest error in the ingredients' error variances of {@code inverse-variance}. */
+    @JsonProperty public double pointErrorSmoothing = DEFAULT_POINT_ERROR_SMOOTHING;
+    /**
+     * How the spread of demand around the point forecast f grows with f: scores are the peak's
+     * excess over f divided by {@code (f + eps)^b} (times the slow scale^(1-b), so that they carry no
+     * unit). 1 gives the peak-to-forecast ratio (spread proportional to the level), 0 an excess in
+     * demand units, 0.5 the square root law of counts (Poisson-like arrivals).
+     */
+    @JsonProperty public double scoreExponent = DEFAULT_SCORE_EXPONENT;
     /** Magnitude bands of step scaling for scale-out, by increasing lower bound. */
     @JsonProperty public List<StepBand> stepBands = defaultBands();
 
@@ -228,6 +249,15 @@ public class ResourcePolicy implements Serializable {
         checkWeight(keyPrefix + ".pointWeightForecast", pointWeightForecast);
         if (!(pointWeightLast + pointWeightLevel > 0)) {
             throw new ConfigException(keyPrefix + ".pointWeightLast", pointWeightLast, "> 0 when pointWeightLevel is 0");
+        }
+        if (!POINT_MIX_FIXED.equals(pointMix) && !POINT_MIX_INVERSE_VARIANCE.equals(pointMix) && !POINT_MIX_MEDIAN.equals(pointMix)) {
+            throw new ConfigException(keyPrefix + ".pointMix", pointMix, "fixed, inverse-variance or median");
+        }
+        if (!(pointErrorSmoothing > 0) || pointErrorSmoothing > 1) {
+            throw new ConfigException(keyPrefix + ".pointErrorSmoothing", pointErrorSmoothing, "a number in (0, 1]");
+        }
+        if (!(scoreExponent >= 0) || scoreExponent > 1) {
+            throw new ConfigException(keyPrefix + ".scoreExponent", scoreExponent, "a number in [0, 1]");
         }
         if (stepBands == null) {
             throw new ConfigException(keyPrefix + ".stepBands", null, "a list, possibly empty");
