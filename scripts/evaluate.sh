@@ -3,8 +3,13 @@
 # references (oracle, reactive, reactive-warm, seasonal).
 #
 #   scripts/evaluate.sh --trace FILE [--column NAME] [--interval SECONDS] [--config FILE]
-#                       [--policy predictive|reactive] [--forecaster snaive|CLASS] --out DIR
+#                       [--policy predictive|reactive] [--forecaster snaive|CLASS]
+#                       [--engine flink|offline] [--k N] --out DIR
 #   scripts/evaluate.sh --all DIR [same options] --out DIR
+#
+# --engine flink (the default) replays each trace through the production Flink job graph on a local
+# MiniCluster: the trace becomes interaction events (TraceToEvents), decisions come from the job's
+# decision-log sink. --engine offline runs the same ScalingEngine without Flink (quick sweeps).
 #
 # Writes DIR/decisions.csv, DIR/metrics.json, DIR/report.html and DIR/plot.png (per trace in a
 # subfolder with --all), and DIR/summary.md with medians over the traces (whole scored window and

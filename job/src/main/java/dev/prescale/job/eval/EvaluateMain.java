@@ -16,8 +16,12 @@ import java.util.stream.Stream;
 /**
  * The evaluation command line behind scripts/evaluate.sh:
  * {@code --trace FILE [--column NAME] [--interval SECONDS] [--config FILE] [--policy predictive|reactive]
- * [--forecaster snaive|CLASS] [--history-days N] --out DIR}, or {@code --all DIR --out DIR} for every
- * CSV in a folder plus a markdown summary with medians.
+ * [--forecaster snaive|CLASS] [--history-days N] [--engine flink|offline] [--k N] --out DIR}, or
+ * {@code --all DIR --out DIR} for every CSV in a folder plus a markdown summary with medians.
+ * {@code --engine flink} (the default) replays each trace through the production job graph on a
+ * local MiniCluster ({@link FlinkReplay}); {@code --engine offline} runs the engine without Flink
+ * ({@link OfflineReplay}), for quick sweeps. {@code --k} is the job's k-anonymity threshold (each
+ * window gets that many distinct users; the job's default otherwise).
  */
 public final class EvaluateMain {
 
@@ -34,6 +38,8 @@ public final class EvaluateMain {
         String forecasterName = "snaive";
         int historyDays = 8;
         String out = null;
+        String engine = "flink";
+        int k = FlinkReplay.defaultK();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String val = i + 1 < args.length ? args[i + 1] : null;
@@ -47,6 +53,8 @@ public final class EvaluateMain {
                 case "--forecaster" -> { forecasterName = need(a, val); i++; }
                 case "--history-days" -> { historyDays = Integer.parseInt(need(a, val)); i++; }
                 case "--out" -> { out = need(a, val); i++; }
+                case "--engine" -> { engine = need(a, val); i++; }
+                case "--k" -> { k = Integer.parseInt(need(a, val)); i++; }
                 case "-h", "--help" -> { usage(null); return; }
                 default -> usage("unknown argument: " + a);
             }
@@ -59,13 +67,17 @@ public final class EvaluateMain {
             policy.mode = mode;
         }
         policy.validate("scaling");
+        if (!engine.equals("flink") && !engine.equals("offline")) {
+            usage("--engine is flink or offline, not " + engine);
+        }
+        FlinkReplay flink = engine.equals("flink") ? new FlinkReplay(policy, forecasterName, historyDays, 12, k) : null;
         Path outDir = Path.of(out);
         Files.createDirectories(outDir);
         TraceReader reader = new TraceReader().column(column).intervalSeconds(interval);
         List<TraceEvaluation> results = new ArrayList<>();
         try (Forecaster forecaster = forecaster(forecasterName)) {
             if (trace != null) {
-                TraceEvaluation e = TraceEvaluation.evaluate(reader.read(Path.of(trace)), policy, forecaster, historyDays);
+                TraceEvaluation e = evaluate(reader.read(Path.of(trace)), policy, forecaster, historyDays, flink, outDir);
                 ReportWriter.writeTrace(e, outDir);
                 results.add(e);
             } else {
@@ -74,8 +86,8 @@ public final class EvaluateMain {
                     files = s.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
                 }
                 for (Path f : files) {
-                    TraceEvaluation e = TraceEvaluation.evaluate(reader.read(f), policy, forecaster, historyDays);
                     String name = f.getFileName().toString().replaceFirst("\\.csv$", "");
+                    TraceEvaluation e = evaluate(reader.read(f), policy, forecaster, historyDays, flink, outDir.resolve(name));
                     ReportWriter.writeTrace(e, outDir.resolve(name));
                     results.add(e);
                 }
@@ -84,6 +96,19 @@ public final class EvaluateMain {
         String summary = ReportWriter.summary(results);
         Files.writeString(outDir.resolve("summary.md"), summary);
         System.out.print(summary);
+    }
+
+    /** One trace through the job on a MiniCluster (when {@code flink} is set) or offline; the job's files go to {@code dir}. */
+    static TraceEvaluation evaluate(Trace trace, ScalingPolicy policy, Forecaster forecaster, int historyDays, FlinkReplay flink,
+            Path dir) throws Exception {
+        if (flink == null) {
+            return TraceEvaluation.evaluate(trace, policy, forecaster, historyDays);
+        }
+        long start = System.nanoTime();
+        TraceEvaluation e = flink.evaluate(trace, dir);
+        System.err.printf(Locale.ROOT, "%s: %d rows through the Flink job in %.1f s%n", trace.name(), trace.size(),
+                (System.nanoTime() - start) / 1e9);
+        return e;
     }
 
     /** {@code snaive} (the baseline) or the class name of a Forecaster with a no-argument constructor. */
@@ -103,7 +128,8 @@ public final class EvaluateMain {
 
     private static void usage(String error) {
         String text = "usage: evaluate --trace FILE [--column NAME] [--interval SECONDS] [--config FILE]\n"
-                + "                [--policy predictive|reactive] [--forecaster snaive|CLASS] [--history-days N] --out DIR\n"
+                + "                [--policy predictive|reactive] [--forecaster snaive|CLASS] [--history-days N]\n"
+                + "                [--engine flink|offline] [--k N] --out DIR\n"
                 + "       evaluate --all DIR [same options] --out DIR\n";
         if (error != null) {
             System.err.println(error);
