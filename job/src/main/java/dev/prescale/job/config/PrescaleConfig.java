@@ -151,7 +151,9 @@ public class PrescaleConfig implements Serializable {
     // ------------------------------------------------------------------ loading
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // maxCapacity: 1.5 must be rejected, not silently truncated to 1.
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     /** Reads and validates a YAML file. */
     public static PrescaleConfig load(Path file) throws IOException {
@@ -199,6 +201,7 @@ public class PrescaleConfig implements Serializable {
 
     /** Throws a {@link ConfigException} naming the first wrong key. */
     public void validate() {
+        requireText("jobName", jobName);
         if (parallelism < 0) {
             throw new ConfigException("parallelism", parallelism, "0 (Flink's default) or a positive integer");
         }
@@ -254,6 +257,9 @@ public class PrescaleConfig implements Serializable {
             throw new ConfigException("aws.mode", aws.mode, "apply or dry-run");
         }
         requireText("aws.region", aws.region);
+        if (aws.endpointOverride != null && !aws.endpointOverride.isBlank() && !isHttpUrl(aws.endpointOverride)) {
+            throw new ConfigException("aws.endpointOverride", aws.endpointOverride, "an http(s) URL such as http://localhost:4566, or empty");
+        }
         if (flink == null) {
             flink = new LinkedHashMap<>();
         }
@@ -418,6 +424,15 @@ public class PrescaleConfig implements Serializable {
 
     private static void nonNegative(String key, String text) {
         parseDuration(key, text);
+    }
+
+    private static boolean isHttpUrl(String text) {
+        try {
+            java.net.URI u = new java.net.URI(text.trim());
+            return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private static void requireText(String key, String value) {
