@@ -101,7 +101,7 @@ class FlinkReplayITCase {
     /**
      * Predictive mode: equal while both paths give the engine the same inputs, which is the first day
      * (rows before {@code stepsPerDay - 1}). From the first seasonal forecast on they differ, for two
-     * reasons documented in docs/evaluation.md ("Flink replay"): (1) the job's group history is a ring
+     * reasons documented in {@link FlinkReplay}: (1) the job's group history is a ring
      * of {@code forecast.context} windows with NaN before the group's first window, while the offline
      * replay passes only the known values; the seasonal-naive forecaster decides "shorter than a
      * season" by array length, so at row stepsPerDay - 1 one path forecasts the last value and the other
