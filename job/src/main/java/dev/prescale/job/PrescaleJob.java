@@ -179,11 +179,12 @@ public final class PrescaleJob {
                     .returns(TypeInformation.of(Utilization.class))
                     .uid("no-utilization-records").name("no utilization records");
         }
+        // Utilization is feedback: it never moves event time (see NeverHoldsBackWatermarks); each
+        // record is still applied at its own event time by TargetDecisionFunction.
         DataStream<Utilization> utilizationTimed = utilization.assignTimestampsAndWatermarks(
-                        WatermarkStrategy.<Utilization>forBoundedOutOfOrderness(Duration.ofMillis(config.maxOutOfOrdernessMillis()))
-                                .withTimestampAssigner((u, ts) -> u.ts)
-                                .withIdleness(Duration.ofMillis(config.idlenessMillis())))
-                .uid("watermarks-utilization").name("event time: utilization");
+                        WatermarkStrategy.<Utilization>forGenerator(c -> new NeverHoldsBackWatermarks<>())
+                                .withTimestampAssigner((u, ts) -> u.ts))
+                .uid("watermarks-utilization").name("utilization: no event-time hold");
         DataStream<ScalingDecision> decisions = assigned
                 .keyBy(f -> f.target)
                 .connect(utilizationTimed.keyBy(u -> u.target))
