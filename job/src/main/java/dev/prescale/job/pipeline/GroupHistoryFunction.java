@@ -77,15 +77,22 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         int resources = ResourceType.values().length;
         t.history = new double[resources][];
         t.observed = new double[resources];
+        // Only the known windows: NaN padding before the group's first window would make a
+        // forecaster take a young group for one with a full (but missing) season of history.
+        int known = Math.max(1, t.historySteps);
         for (int r = 0; r < resources; r++) {
-            t.history[r] = h.series(RESOURCE_SERIES[r], w.windowEnd);
+            t.history[r] = knownTail(h.series(RESOURCE_SERIES[r], w.windowEnd), known);
             t.observed[r] = t.history[r][t.history[r].length - 1];
         }
         t.covariateNames = COVARIATES.clone();
         t.covariates = new double[COVARIATES.length][];
         for (int c = 0; c < COVARIATES.length; c++) {
-            t.covariates[c] = h.series(COVARIATE_SERIES[c], w.windowEnd);
+            t.covariates[c] = knownTail(h.series(COVARIATE_SERIES[c], w.windowEnd), known);
         }
         out.collect(t);
+    }
+
+    private static double[] knownTail(double[] series, int known) {
+        return known >= series.length ? series : java.util.Arrays.copyOfRange(series, series.length - known, series.length);
     }
 }

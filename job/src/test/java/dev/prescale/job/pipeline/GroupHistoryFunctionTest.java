@@ -48,7 +48,9 @@ class GroupHistoryFunctionTest {
             List<ForecastTask> t = tasks(h);
             assertThat(t).hasSize(4);
             ForecastTask first = t.get(0);
-            assertThat(first.history[ResourceType.CPU.ordinal()]).containsExactly(Double.NaN, Double.NaN, Double.NaN, 1.0);
+            // Only known windows are sent: no padding before the group's first window.
+            assertThat(first.history[ResourceType.CPU.ordinal()]).containsExactly(1.0);
+            assertThat(first.covariates[0]).hasSize(1);
             assertThat(first.historySteps).isEqualTo(1);
             ForecastTask last = t.get(3);
             // The ring holds 4 windows: 12, 13 (gap = 0), 14, 15; window 11 has been overwritten.
@@ -73,7 +75,7 @@ class GroupHistoryFunctionTest {
             assertThat(tasks(h)).hasSize(2);
             h.processElement(window(13_000, 1, 0, false), 12_999);
             ForecastTask t = tasks(h).get(2);
-            assertThat(t.history[ResourceType.CPU.ordinal()]).containsExactly(Double.NaN, 3.0, 2.0, 1.0);
+            assertThat(t.history[ResourceType.CPU.ordinal()]).containsExactly(3.0, 2.0, 1.0);
             assertThat(t.observed[ResourceType.STORAGE.ordinal()]).isEqualTo(40.0);
         }
     }
