@@ -28,6 +28,8 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
         implements OneInputStreamOperator<ForecastTask, GroupForecast> {
     private static final long serialVersionUID = 1L;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ForecastBatchOperator.class);
+
     private final ForecasterFactory factory;
     private final int batchSize;
     private final long batchTimeoutMillis;
@@ -39,6 +41,9 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
     private transient Counter batches;
     private transient Counter requests;
     private transient Histogram batchMillis;
+    private transient Counter modelFaults;
+    private transient boolean acquired;
+    private transient long lastLoadAttempt;
 
     public ForecastBatchOperator(ForecasterFactory factory, int batchSize, long batchTimeoutMillis) {
         this.factory = factory;
@@ -49,8 +54,9 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
     @Override
     public void open() throws Exception {
         super.open();
-        forecaster = SharedForecasters.acquire(factory);
+        modelFaults = getMetricGroup().counter("modelFaults");
         pending = new ArrayList<>();
+        acquireForecaster();
         batches = getMetricGroup().counter("forecastBatches");
         requests = getMetricGroup().counter("forecastRequests");
         batchMillis = getMetricGroup().histogram("forecastBatchMillis", new DescriptiveStatisticsHistogram(500));
@@ -93,13 +99,72 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
     @Override
     public void close() throws Exception {
         try {
-            if (forecaster != null) {
+            if (acquired) {
                 SharedForecasters.release(factory);
+                acquired = false;
                 forecaster = null;
             }
         } finally {
             super.close();
         }
+    }
+
+    /** How long a model that failed to load is left alone before the next attempt. */
+    static final long RELOAD_INTERVAL_MILLIS = 60_000;
+
+    /**
+     * Loads the shared forecaster; a missing or corrupt model is logged and counted instead of
+     * failing the job (a restart would not repair the file): forecasts are then unusable and the
+     * decisions fall back to reactive scaling until a later attempt loads it.
+     */
+    private void acquireForecaster() {
+        lastLoadAttempt = System.currentTimeMillis();
+        try {
+            forecaster = SharedForecasters.acquire(factory);
+            acquired = true;
+        } catch (Exception | LinkageError e) {
+            forecaster = null;
+            LOG.warn("cannot load the forecaster from {}: {}; decisions fall back to reactive scaling", factory.location(), e.toString());
+        }
+    }
+
+    /** The forecaster's answers, each checked by {@link ForecastSanity}; unusable ones where it failed. */
+    private List<Forecast> forecastOrFallback(List<ForecastRequest> batch) {
+        if (forecaster == null && System.currentTimeMillis() - lastLoadAttempt >= RELOAD_INTERVAL_MILLIS) {
+            acquireForecaster();
+        }
+        List<Forecast> answers = null;
+        String failure;
+        if (forecaster == null) {
+            failure = "the model at " + factory.location() + " could not be loaded";
+        } else {
+            try {
+                answers = forecaster.forecast(batch);
+                failure = answers != null && answers.size() == batch.size() ? null
+                        : "the forecaster answered " + (answers == null ? "null" : answers.size() + " forecasts") + " for " + batch.size() + " requests";
+            } catch (RuntimeException e) {
+                failure = "the forecaster failed: " + e;
+                LOG.warn("forecaster {} failed on a batch of {}; decisions fall back to reactive scaling", factory.location(), batch.size(), e);
+            }
+        }
+        String model = forecaster != null ? forecaster.version() : factory.location();
+        List<Forecast> out = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            ForecastRequest r = batch.get(i);
+            String fault = failure != null ? failure : ForecastSanity.fault(r, answers.get(i));
+            if (fault == null) {
+                out.add(answers.get(i));
+            } else {
+                modelFaults.inc();
+                out.add(ForecastSanity.unusable(r, model, fault));
+            }
+        }
+        return out;
+    }
+
+    /** Unusable forecasts so far (missing or corrupt model, failed calls, non-finite or out-of-range values). */
+    long modelFaults() {
+        return modelFaults.getCount();
     }
 
     /** Forecasts everything pending in one call to the forecaster and emits the results. */
@@ -123,7 +188,7 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
             }
         }
         long start = System.nanoTime();
-        List<Forecast> forecasts = forecaster.forecast(batch);
+        List<Forecast> forecasts = forecastOrFallback(batch);
         batchMillis.update((System.nanoTime() - start) / 1_000_000);
         batches.inc();
         requests.inc(batch.size());

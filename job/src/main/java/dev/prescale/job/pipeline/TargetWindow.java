@@ -46,9 +46,9 @@ public class TargetWindow {
 
     private static void addInto(double[] sum, double[] x) {
         for (int i = 0; i < Math.min(sum.length, x.length); i++) {
-            if (Double.isFinite(x[i])) {
-                sum[i] += x[i];
-            }
+            // An unusable group forecast (NaN: a model fault) makes the target's sum unusable too;
+            // skipping it would under-forecast the target and could scale it in.
+            sum[i] = Double.isFinite(x[i]) ? sum[i] + x[i] : Double.NaN;
         }
     }
 }

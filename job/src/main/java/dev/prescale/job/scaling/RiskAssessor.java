@@ -30,6 +30,10 @@ public final class RiskAssessor implements Serializable {
         if (f == null || f.horizon() == 0) {
             return new Assessment(0, RiskLevel.REACTIVE, "no forecast");
         }
+        if (!hasFiniteStep(f, from, to)) {
+            // An unusable forecast (a model fault) says why in its note.
+            return new Assessment(0, RiskLevel.REACTIVE, f.note().isEmpty() ? "no finite forecast" : "no finite forecast: " + f.note());
+        }
         if (outlook.historySteps() < policy.minHistorySteps) {
             return new Assessment(confidence, RiskLevel.REACTIVE,
                     "history of " + outlook.historySteps() + " steps is shorter than " + policy.minHistorySteps);
@@ -41,6 +45,17 @@ public final class RiskAssessor implements Serializable {
         RiskLevel level = confidence >= policy.highConfidence ? RiskLevel.HIGH
                 : confidence >= policy.mediumConfidence ? RiskLevel.MEDIUM : RiskLevel.LOW;
         return new Assessment(confidence, level, "");
+    }
+
+    private static boolean hasFiniteStep(Forecast f, int from, int to) {
+        int lo = Math.max(0, Math.min(from, f.horizon() - 1));
+        int hi = Math.max(lo, Math.min(to, f.horizon() - 1));
+        for (int i = lo; i <= hi; i++) {
+            if (Double.isFinite(f.p50()[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The confidence score in [0, 1]; 0 without a usable forecast. */
