@@ -42,6 +42,12 @@ public class CalibratorState {
     public double[] farScores = new double[0];
     public int farCount;
     public int farNext;
+    /** The regime (1 rising, 0 not) when each of {@link #recentPoints} was made, newest last. */
+    public int[] recentRegimes = new int[0];
+    /** The regime of each entry of {@link #nearScores}. */
+    public int[] nearTags = new int[0];
+    /** The regime of each entry of {@link #farScores}. */
+    public int[] farTags = new int[0];
     /** Steps scored for a miss, and of those the misses (for the decision reason and tests). */
     public long scoredSteps;
     public long missedSteps;

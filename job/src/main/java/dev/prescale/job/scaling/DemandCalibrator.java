@@ -61,6 +61,7 @@ public final class DemandCalibrator {
             s.recentVolatility = new double[0];
             s.recentDesired = new int[0];
             s.recentIngredients = new double[0];
+            s.recentRegimes = new int[0];
             s.lastForecastNext = Double.NaN;
         }
         if (!Double.isFinite(observed) || observed < 0) {
@@ -68,7 +69,8 @@ public final class DemandCalibrator {
             s.recentPoints = new double[0];
             s.recentVolatility = new double[0];
             s.recentIngredients = new double[0];
-            return bounds(s, Double.NaN);
+            s.recentRegimes = new int[0];
+            return bounds(s, Double.NaN, -1);
         }
         if (s.recentValues.length > 0) {
             double change = Math.abs(observed - s.recentValues[s.recentValues.length - 1]);
@@ -100,20 +102,24 @@ public final class DemandCalibrator {
 
         double eps = eps(s);
         int window = Math.max(1, rp.calibrationWindowSteps);
-        if (s.nearScores.length != window) {
+        if (s.nearScores.length != window || s.nearTags.length != window) {
             s.nearScores = new double[window];
             s.farScores = new double[window];
+            s.nearTags = new int[window];
+            s.farTags = new int[window];
             s.nearCount = s.nearNext = s.farCount = s.farNext = 0;
         }
         Double near = score(s, nearSteps, eps);
         if (near != null) {
             s.nearScores[s.nearNext] = near;
+            s.nearTags[s.nearNext] = regimeAgo(s, nearSteps);
             s.nearNext = (s.nearNext + 1) % window;
             s.nearCount = Math.min(window, s.nearCount + 1);
         }
         Double far = score(s, farSteps, eps);
         if (far != null) {
             s.farScores[s.farNext] = far;
+            s.farTags[s.farNext] = regimeAgo(s, farSteps);
             s.farNext = (s.farNext + 1) % window;
             s.farCount = Math.min(window, s.farCount + 1);
         }
@@ -124,7 +130,34 @@ public final class DemandCalibrator {
         s.recentIngredients = pushAll(s.recentIngredients, ingredients, INGREDIENTS * nearSteps);
         s.recentPoints = push(s.recentPoints, point, farSteps);
         s.recentVolatility = push(s.recentVolatility, spread(s), farSteps);
-        return bounds(s, point);
+        int regime = observed > s.level ? 1 : 0;
+        s.recentRegimes = pushInt(s.recentRegimes, regime, farSteps);
+        return bounds(s, point, regime);
+    }
+
+    /** The regime of the point forecast made {@code k} steps ago (0 when unknown). */
+    private static int regimeAgo(CalibratorState s, int k) {
+        return s.recentRegimes.length >= k ? s.recentRegimes[s.recentRegimes.length - k] : 0;
+    }
+
+    /**
+     * The quantile of a score window at {@code level}, over the scores of {@code regime} when the
+     * policy conditions on it and that regime has at least {@code minCalibrationScores / 2} of them.
+     */
+    private double windowQuantile(double[] ring, int[] tags, int n, double level, int regime) {
+        if (rp.regimeConditioned && regime >= 0 && tags.length >= n) {
+            double[] same = new double[n];
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                if (tags[i] == regime) {
+                    same[m++] = ring[i];
+                }
+            }
+            if (m >= Math.max(1, rp.minCalibrationScores / 2)) {
+                return quantile(same, m, level);
+            }
+        }
+        return quantile(ring, n, level);
     }
 
     /** Remembers the desired capacity decided at {@code now}, for the next miss checks. */
@@ -214,16 +247,16 @@ public final class DemandCalibrator {
         return weights > 0 ? Math.max(0, sum / weights) : observed;
     }
 
-    private Bounds bounds(CalibratorState s, double point) {
+    private Bounds bounds(CalibratorState s, double point, int regime) {
         double level = 1 - s.alpha;
         double eps = eps(s);
         double near = Double.NaN;
         double far = Double.NaN;
         if (Double.isFinite(point) && s.nearCount > 0) {
-            near = Math.max(0, bound(s, quantile(s.nearScores, s.nearCount, level), point, spread(s), eps));
+            near = Math.max(0, bound(s, windowQuantile(s.nearScores, s.nearTags, s.nearCount, level, regime), point, spread(s), eps));
         }
         if (Double.isFinite(point) && s.farCount > 0) {
-            far = Math.max(near, bound(s, quantile(s.farScores, s.farCount, level), point, spread(s), eps));
+            far = Math.max(near, bound(s, windowQuantile(s.farScores, s.farTags, s.farCount, level, regime), point, spread(s), eps));
         }
         boolean ready = s.nearCount >= rp.minCalibrationScores && s.farCount >= rp.minCalibrationScores && Double.isFinite(near);
         return new Bounds(point, near, far, s.alpha, s.nearCount, ready);

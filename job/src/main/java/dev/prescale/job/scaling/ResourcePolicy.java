@@ -22,9 +22,9 @@ public class ResourcePolicy implements Serializable {
     public static final double DEFAULT_MAX_HEADROOM = 0.3;
     public static final double DEFAULT_MIN_HEADROOM = 0.15;
     public static final boolean DEFAULT_CALIBRATED = true;
-    public static final double DEFAULT_TARGET_MISS_RATE = 0.0225;
-    public static final double DEFAULT_CALIBRATION_GAMMA = 0.01;
-    public static final int DEFAULT_CALIBRATION_WINDOW_STEPS = 576;
+    public static final double DEFAULT_TARGET_MISS_RATE = 0.024;
+    public static final double DEFAULT_CALIBRATION_GAMMA = 0.005;
+    public static final int DEFAULT_CALIBRATION_WINDOW_STEPS = 1152;
     public static final int DEFAULT_MIN_CALIBRATION_SCORES = 48;
     public static final double DEFAULT_MAX_MISS_LEVEL = 0.5;
     public static final double DEFAULT_MIN_MISS_LEVEL = 0.01;
@@ -33,17 +33,18 @@ public class ResourcePolicy implements Serializable {
     public static final boolean DEFAULT_VOLATILITY_SCALED = false;
     public static final double DEFAULT_VOLATILITY_SMOOTHING = 0.1;
     public static final double DEFAULT_MAX_SCALED_SCORE = 20;
-    public static final double DEFAULT_CALIBRATION_FLOOR = 0.05;
-    public static final double DEFAULT_LEVEL_SMOOTHING = 0.3;
+    public static final double DEFAULT_CALIBRATION_FLOOR = 0.1;
+    public static final double DEFAULT_LEVEL_SMOOTHING = 0.15;
     public static final double DEFAULT_POINT_WEIGHT_LAST = 1.0;
     public static final double DEFAULT_POINT_WEIGHT_LEVEL = 1.0;
     public static final double DEFAULT_POINT_WEIGHT_FORECAST = 1.0;
     public static final String POINT_MIX_FIXED = "fixed";
     public static final String POINT_MIX_INVERSE_VARIANCE = "inverse-variance";
     public static final String POINT_MIX_MEDIAN = "median";
-    public static final String DEFAULT_POINT_MIX = POINT_MIX_FIXED;
+    public static final String DEFAULT_POINT_MIX = POINT_MIX_INVERSE_VARIANCE;
     public static final double DEFAULT_POINT_ERROR_SMOOTHING = 0.01;
-    public static final double DEFAULT_SCORE_EXPONENT = 1.0;
+    public static final double DEFAULT_SCORE_EXPONENT = 0.5;
+    public static final boolean DEFAULT_REGIME_CONDITIONED = false;
 
     /** Demand units one instance serves (cores, MB, bytes, bytes/s); must be positive. */
     @JsonProperty public double capacityPerInstance = DEFAULT_CAPACITY_PER_INSTANCE;
@@ -76,7 +77,7 @@ public class ResourcePolicy implements Serializable {
     @JsonProperty public double targetMissRate = DEFAULT_TARGET_MISS_RATE;
     /** How fast the calibrated miss level follows the realized misses (adaptive conformal gamma). */
     @JsonProperty public double calibrationGamma = DEFAULT_CALIBRATION_GAMMA;
-    /** How many recent scores the calibrated quantile is taken over (576 = two days at 5 minutes). */
+    /** How many recent scores the calibrated quantile is taken over (1152 = four days at 5 minutes). */
     @JsonProperty public int calibrationWindowSteps = DEFAULT_CALIBRATION_WINDOW_STEPS;
     /** Scores needed before the calibrated bound is used (before: forecast plus headroom). */
     @JsonProperty public int minCalibrationScores = DEFAULT_MIN_CALIBRATION_SCORES;
@@ -129,6 +130,12 @@ public class ResourcePolicy implements Serializable {
      * demand units, 0.5 the square root law of counts (Poisson-like arrivals).
      */
     @JsonProperty public double scoreExponent = DEFAULT_SCORE_EXPONENT;
+    /**
+     * Whether the score quantile is taken only over the scores of forecasts made in the same regime
+     * as now: the newest value above the smoothed level (rising) or not (falling or flat).
+     * Spikes and their aftermath then widen the bound of rising steps, not of every step.
+     */
+    @JsonProperty public boolean regimeConditioned = DEFAULT_REGIME_CONDITIONED;
     /** Magnitude bands of step scaling for scale-out, by increasing lower bound. */
     @JsonProperty public List<StepBand> stepBands = defaultBands();
 

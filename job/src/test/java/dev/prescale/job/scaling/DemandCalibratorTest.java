@@ -144,6 +144,78 @@ class DemandCalibratorTest {
         assertThat(s.recentDesired).isEmpty();
     }
 
+    @Test
+    void everyPointMixAndScoreExponentTracksTheTarget() {
+        double[] v = series(7, 12_000);
+        for (String mix : new String[] {ResourcePolicy.POINT_MIX_FIXED, ResourcePolicy.POINT_MIX_INVERSE_VARIANCE, ResourcePolicy.POINT_MIX_MEDIAN}) {
+            for (double b : new double[] {0.0, 0.5, 1.0}) {
+                ResourcePolicy rp = policy(0.02);
+                rp.pointMix = mix;
+                rp.scoreExponent = b;
+                assertThat(realizedMissRate(rp, v)).as("%s, exponent %.1f", mix, b).isBetween(0.012, 0.03);
+            }
+        }
+        ResourcePolicy rp = policy(0.02);
+        rp.regimeConditioned = true;
+        assertThat(realizedMissRate(rp, v)).as("regime conditioned").isBetween(0.012, 0.03);
+    }
+
+    /** Mean |point - peak of the next two steps| over steps 2000.., with a forecaster whose p50 is that peak. */
+    static double pointError(ResourcePolicy rp, double[] v) {
+        DemandCalibrator cal = new DemandCalibrator(rp, 2, 3, 2);
+        CalibratorState s = new CalibratorState();
+        double sum = 0;
+        int n = 0;
+        for (int t = 0; t + 2 < v.length; t++) {
+            double peak = Math.max(v[t + 1], v[t + 2]);
+            DemandCalibrator.Bounds b = cal.update(s, v[t], peak, Double.NaN, T0 + t * STEP, STEP, 1.0);
+            cal.record(s, 1_000_000, T0 + t * STEP);
+            if (t >= 2000) {
+                sum += Math.abs(b.point() - peak);
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    @Test
+    void inverseVarianceMixLeansOnTheIngredientThatWasRight() {
+        // Noise around a daily cycle; the "forecaster" knows the next two steps' peak exactly (a test
+        // oracle: the calibrator only ever sees it as an ingredient, and must learn to trust it).
+        double[] v = series(13, 3000);
+        ResourcePolicy fixed = policy(0.02);
+        fixed.pointMix = ResourcePolicy.POINT_MIX_FIXED;
+        ResourcePolicy weighted = policy(0.02);
+        weighted.pointMix = ResourcePolicy.POINT_MIX_INVERSE_VARIANCE;
+        assertThat(pointError(weighted, v)).isLessThan(0.25 * pointError(fixed, v));
+    }
+
+    @Test
+    void aSquareRootExponentWidensTheBoundLessAtHighLevels() {
+        // The same scores, then a point forecast four times higher: a ratio bound widens fourfold, a square-root one about twofold.
+        double[] widening = new double[2];
+        double[] exponents = {1.0, 0.5};
+        for (int i = 0; i < 2; i++) {
+            ResourcePolicy rp = policy(0.02);
+            rp.pointMix = ResourcePolicy.POINT_MIX_FIXED;
+            rp.pointWeightLevel = 0;
+            rp.scoreExponent = exponents[i];
+            DemandCalibrator cal = new DemandCalibrator(rp, 2, 3, 2);
+            CalibratorState s = new CalibratorState();
+            double[] v = series(17, 2000);
+            for (int t = 0; t < v.length; t++) {
+                cal.update(s, v[t], Double.NaN, Double.NaN, T0 + t * STEP, STEP, 1.0);
+                cal.record(s, 1_000_000, T0 + t * STEP);
+            }
+            long next = T0 + v.length * STEP;
+            DemandCalibrator.Bounds low = cal.update(copy(s), 100, Double.NaN, Double.NaN, next, STEP, 1.0);
+            DemandCalibrator.Bounds high = cal.update(copy(s), 400, Double.NaN, Double.NaN, next, STEP, 1.0);
+            widening[i] = (high.near() - high.point()) / (low.near() - low.point());
+        }
+        assertThat(widening[0]).isBetween(3.5, 4.5);
+        assertThat(widening[1]).isBetween(1.6, 2.4);
+    }
+
     static CalibratorState copy(CalibratorState s) {
         CalibratorState c = new CalibratorState();
         c.lastMillis = s.lastMillis;
@@ -163,6 +235,12 @@ class DemandCalibratorTest {
         c.farScores = s.farScores.clone();
         c.farCount = s.farCount;
         c.farNext = s.farNext;
+        c.recentIngredients = s.recentIngredients.clone();
+        c.ingredientErrorMean = s.ingredientErrorMean.clone();
+        c.ingredientErrorSquare = s.ingredientErrorSquare.clone();
+        c.recentRegimes = s.recentRegimes.clone();
+        c.nearTags = s.nearTags.clone();
+        c.farTags = s.farTags.clone();
         return c;
     }
 }
