@@ -10,13 +10,14 @@ import java.util.Arrays;
  * <p>After each step it (1) scores the past: a point forecast {@code f} made {@code k} steps ago
  * against the largest value of the {@code k} steps it had to cover, as the ratio
  * {@code (max + eps) / (f + eps)} ({@code eps} a small fraction of the series' slow mean level, so
- * that the ratio stays finite near zero), kept in a window for the near horizon (the steps the
+ * that the ratio stays finite near zero), or with {@code scoreExponent} b below 1 as the excess
+ * {@code (max - f) / (f + eps)^b} (in unit-free form), kept in a window for the near horizon (the steps the
  * desired capacity must serve) and one for the far horizon (the steps the warm pool must serve);
  * (2) checks whether the observed value exceeded the capacity the recent decisions left in place,
  * and moves the miss level {@code alpha += gamma (target - miss)} (adaptive conformal inference:
  * more misses than the target raise the quantile, fewer lower it); (3) makes the next point
- * forecast, a weighted mix of the last value, an exponentially weighted level and the forecaster's
- * p50 corrected by its recent one-step bias, and bounds it by the {@code 1 - alpha} empirical quantile of the score windows. Everything is
+ * forecast, a mix of the last value, an exponentially weighted level and the forecaster's
+ * p50 corrected by its recent one-step bias (fixed weights, or weights by the inverse of each one's recent error variance), and bounds it by the {@code 1 - alpha} empirical quantile of the score windows. Everything is
  * causal: a score or a miss is counted only once its values are observed. All memory lives in a
  * {@link CalibratorState}.
  */
