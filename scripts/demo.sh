@@ -5,7 +5,7 @@
 #
 #   scripts/demo.sh                         built-in traffic, until Ctrl-C
 #   scripts/demo.sh --duration 300          stop everything after 5 minutes
-#   scripts/demo.sh --trace /work/shared/data/traces/twitter_volume_AAPL.csv
+#   scripts/demo.sh --trace ../shared/data/traces/twitter_volume_AAPL.csv
 #   scripts/demo.sh --autoscaling-endpoint https://autoscaling.us-east-1.amazonaws.com
 #
 # Options: --duration S, --trace FILE, --column NAME, --speedup N (default 600), --warmup-days D

@@ -136,7 +136,7 @@ start() {
     jm_dyn="$(echo "$jm" | sed -n 2p)"
     info "starting Flink JobManager ($jm_jvm)"
     # shellcheck disable=SC2086  # the memory flags are several words on purpose
-    start_java flink-jobmanager "$LOG_DIR/flink-jobmanager.out" $jm_jvm \
+    start_java flink-jobmanager "$LOG_DIR/flink-jobmanager.out" $jm_jvm $JAVA_MODULE_OPTS \
       -Dlog.file="$LOG_DIR/flink-jobmanager.log" -Dlog4j.configurationFile="file:$FLINK_CONF/log4j.properties" \
       -cp "$cp" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
       --configDir "$FLINK_CONF" --executionMode cluster $jm_dyn
@@ -149,7 +149,7 @@ start() {
     tm_dyn="$(echo "$tm" | tail -n 1)"
     info "starting Flink TaskManager ($tm_jvm)"
     # shellcheck disable=SC2086
-    start_java flink-taskmanager "$LOG_DIR/flink-taskmanager.out" $tm_jvm $DJL_OPTS \
+    start_java flink-taskmanager "$LOG_DIR/flink-taskmanager.out" $tm_jvm $JAVA_MODULE_OPTS $DJL_OPTS \
       -Dlog.file="$LOG_DIR/flink-taskmanager.log" -Dlog4j.configurationFile="file:$FLINK_CONF/log4j.properties" \
       -cp "$cp" org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$FLINK_CONF" $tm_dyn
   fi
@@ -173,9 +173,20 @@ wait_for_slots() {
   done
 }
 
+# The module opens Flink's own start scripts pass on Java 17 (its default env.java.opts.all): the
+# client, the JobManager and the TaskManager reflect into java.base (e.g. the DataStream translators
+# and Kryo); without them job submission fails with InaccessibleObjectException.
+JAVA_MODULE_OPTS="--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED \
+--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
+--add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
+--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+--add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED"
+
 # Flink's own command line client, configured for this cluster.
 cli() {
-  FLINK_CONF_DIR="$FLINK_CONF" FLINK_LIB_DIR="$FLINK_LIB" "$JAVA" -Xmx512m $DJL_OPTS \
+  FLINK_CONF_DIR="$FLINK_CONF" FLINK_LIB_DIR="$FLINK_LIB" "$JAVA" -Xmx512m $JAVA_MODULE_OPTS $DJL_OPTS \
     -Dlog4j.configurationFile="file:$FLINK_CONF/log4j-cli.properties" \
     -cp "$(jars_classpath "$FLINK_LIB")" org.apache.flink.client.cli.CliFrontend "$@"
 }

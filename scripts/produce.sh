@@ -3,7 +3,7 @@
 # or a trace with --trace FILE. All options: scripts/produce.sh --help
 #
 #   scripts/produce.sh --speedup 3600 --duration 60
-#   scripts/produce.sh --trace /work/shared/data/traces/nyc_taxi.csv --groups taxi --speedup 7200
+#   scripts/produce.sh --trace ../shared/data/traces/nyc_taxi.csv --groups taxi --speedup 7200
 #
 # The bootstrap server defaults to 127.0.0.1:$KAFKA_PORT (9092).
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"

@@ -42,7 +42,7 @@ class FlinkReplayITCase {
             given = System.getenv("PRESCALE_DATA_DIR");
         }
         if (given == null || given.isBlank()) {
-            given = "/work/shared/data";
+            given = "../../shared/data";
         }
         Path p = Path.of(given);
         if (Files.isDirectory(p.resolve("traces"))) {
@@ -99,34 +99,43 @@ class FlinkReplayITCase {
     }
 
     /**
-     * Predictive mode: equal while both paths give the engine the same inputs, which is the first day
-     * (rows before {@code stepsPerDay - 1}). From the first seasonal forecast on they differ, for two
-     * reasons documented in {@link FlinkReplay}: (1) the job's group history is a ring
-     * of {@code forecast.context} windows with NaN before the group's first window, while the offline
-     * replay passes only the known values; the seasonal-naive forecaster decides "shorter than a
-     * season" by array length, so at row stepsPerDay - 1 one path forecasts the last value and the other
-     * the value a day back, with different p10/p90; (2) the recent error that weighs confidence is
-     * measured differently: the job compares each window with the previous forecast's first step
-     * (exponentially weighted, known after one comparison), the offline replay compares the forecast
-     * for the cold-lead step with its value (mean over the last day, known after 12).
+     * Predictive mode: the job and the offline replay give the engine the same inputs, so the
+     * decisions are equal row by row over the whole slice: the job's forecast tasks carry only the
+     * group's known history (as the offline replay does), and both measure the recent error behind
+     * the confidence with the same {@link dev.prescale.job.scaling.LeadTimeErrorTracker} (the p50 of
+     * the cold-lead step against its value, mean over the last day, known after 12). The risk level
+     * must change on the slice, or the error (which drives it) would not be tested.
      */
     @Test
-    void predictiveDecisionsEqualOfflineReplayWhileTheInputsAgree() throws Exception {
+    void predictiveDecisionsEqualOfflineReplayOnFourDaysOfARealTrace() throws Exception {
         Trace trace = slice(4);
         if (trace == null) {
             System.out.println("SKIPPED predictiveDecisionsEqualOfflineReplay: no " + TRACE + " (set -Dprescale.data.dir or PRESCALE_DATA_DIR)");
             return;
         }
         ScalingPolicy policy = EvaluationPolicies.defaults();
+        assertThat(policy.mode).isEqualTo(ScalingPolicy.MODE_PREDICTIVE);
         double c = new CloudGroupSimulator(trace).capacityUnit();
         FlinkReplay.Result flink = new FlinkReplay(policy, "snaive", 8, 12, FlinkReplay.defaultK()).replay(trace, c, tmp.resolve("flink"));
         List<OfflineReplay.Step> offline = new OfflineReplay(policy, new SeasonalNaiveForecaster(), 8, 12).replay(trace, c);
         assertThat(flink.decisions()).hasSize(trace.size());
-        int firstDay = trace.stepsPerDay() - 1;
-        assertThat(differences(trace, flink.decisions(), offline, firstDay)).isEmpty();
-        List<String> later = differences(trace, flink.decisions(), offline, trace.size());
-        System.out.printf("predictive: %d of %d rows differ from the offline replay after the first day (documented causes); "
-                + "%d rows (%d events) through the job in %d ms%n", later.size(), trace.size(), trace.size(), flink.events(), flink.jobMillis());
+        assertThat(differences(trace, flink.decisions(), offline, trace.size())).isEmpty();
+        for (int t = 0; t < trace.size(); t++) {
+            // The decision log writes the confidence with 4 decimals; the reason carries the engine's figures.
+            double fc = flink.decisions().get(t).confidence;
+            double oc = offline.get(t).decision().confidence;
+            assertThat(Double.isNaN(fc) ? 0 : Math.abs(fc - oc)).as("confidence at row %d: %s vs %s", t, fc, oc).isLessThanOrEqualTo(5.1e-5);
+            assertThat(Double.isNaN(fc)).isEqualTo(Double.isNaN(oc));
+            // The job passes outlooks for all four resources; the replay's policy scales CPU only.
+            String jobReason = flink.decisions().get(t).reason.replaceFirst("; no policy for memory,storage,network$", "");
+            assertThat(jobReason).as("reason at row %d", t).isEqualTo(offline.get(t).decision().reason);
+        }
+        // The test can fail: the recent error becomes known and moves the risk level, and capacity changes.
+        assertThat(offline.stream().filter(s -> Double.isFinite(s.recentError())).count()).isGreaterThan(trace.size() / 2);
+        assertThat(offline.stream().map(s -> s.decision().riskLevel).distinct().count()).isGreaterThan(1);
+        assertThat(offline.stream().map(s -> s.decision().desiredCapacity).distinct().count()).isGreaterThan(5);
+        System.out.printf("predictive: %d rows (%d events) through the job in %d ms, equal to the offline replay%n",
+                trace.size(), flink.events(), flink.jobMillis());
     }
 
     @Test

@@ -18,13 +18,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The simulator and the reference policies reproduce data/reference-scores.md (an independent
  * implementation of EVALUATION.md) for every shared trace, to the printed precision. The data folder
- * is {@code -Dprescale.data.dir} or {@code PRESCALE_DATA_DIR}, default /work/shared/data; the test is
+ * is {@code -Dprescale.data.dir} or {@code PRESCALE_DATA_DIR}, default ../shared/data beside the checkout; the test is
  * skipped, saying so, when it is absent.
  */
 class ReferenceScoresTest {
 
     static Path dataDir() {
-        String p = System.getProperty("prescale.data.dir", System.getenv().getOrDefault("PRESCALE_DATA_DIR", "/work/shared/data"));
+        String p = System.getProperty("prescale.data.dir", System.getenv().getOrDefault("PRESCALE_DATA_DIR", "../../shared/data"));
         return Path.of(p);
     }
 

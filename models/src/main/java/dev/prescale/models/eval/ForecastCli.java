@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 public final class ForecastCli {
 
     static final String DEFAULT_MODEL = "models/artifacts/lstm-quantile/1";
-    static final String DEFAULT_TRACES = "/work/shared/data/traces";
+    static final String DEFAULT_TRACES = dev.prescale.models.trace.SharedTraces.defaultDir().toString();
 
     private ForecastCli() {}
 

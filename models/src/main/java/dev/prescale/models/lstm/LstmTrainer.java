@@ -233,7 +233,7 @@ public final class LstmTrainer {
             }
         }
         if (!a.containsKey("files") && !a.containsKey("traces") && !a.containsKey("usage")) {
-            try (Stream<Path> st = Files.list(Paths.get("/work/shared/data/traces"))) {
+            try (Stream<Path> st = Files.list(dev.prescale.models.trace.SharedTraces.defaultDir())) {
                 st.filter(p -> p.toString().endsWith(".csv")).sorted().forEach(files::add);
             }
         }
