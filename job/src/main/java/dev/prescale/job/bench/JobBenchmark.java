@@ -1,0 +1,326 @@
+package dev.prescale.job.bench;
+
+import dev.prescale.connectors.json.InteractionValidator;
+import dev.prescale.connectors.kafka.PayloadDeserializationSchema;
+import dev.prescale.connectors.records.ScalingDecision;
+import dev.prescale.job.PrescaleJob;
+import dev.prescale.job.config.PrescaleConfig;
+import dev.prescale.job.forecast.ModelLocationFactory;
+import dev.prescale.job.io.KafkaIo;
+import dev.prescale.job.io.Sinks;
+import dev.prescale.job.io.Sources;
+import dev.prescale.job.io.StreamOutput;
+import dev.prescale.job.pipeline.EngineDecider;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * Benchmarks the whole job on a MiniCluster against a real Kafka broker (scripts/benchmark.sh):
+ * <ul>
+ *   <li>{@code throughput}: the whole job and a pass-through job (same bounded Kafka source, same
+ *   parsing, output discarded) alternately on the same pre-loaded topic; prints {@code ratio=} last.
+ *   Also decision latency, time in the model and checkpoints of the whole-job runs.</li>
+ *   <li>{@code parallelism}: the whole job at parallelism 1 and 2 alternately.</li>
+ *   <li>{@code scale}: one whole-job run; state, checkpoint and memory figures.</li>
+ * </ul>
+ * Options: {@code --bootstrap --groups --windows --per-group --rounds --parallelism --rate
+ * (events/s per source subtask, 0 = as fast as possible) --checkpoint-interval --model --work-dir}.
+ */
+public final class JobBenchmark {
+
+    private final Map<String, String> opts;
+    private final String bootstrap;
+    private final InteractionLoad load;
+    private final Path workDir;
+    private int runs;
+
+    private JobBenchmark(Map<String, String> opts) {
+        this.opts = opts;
+        this.bootstrap = opt("bootstrap", "127.0.0.1:9092");
+        this.load = new InteractionLoad(intOpt("groups", 10_000), intOpt("windows", 10), intOpt("per-group", 10),
+                60_000L, intOpt("partitions", 2));
+        this.workDir = Path.of(opt("work-dir", "/tmp/prescale-bench"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: JobBenchmark throughput|parallelism|scale [--option value ...]");
+            System.exit(2);
+        }
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value, got " + args[i]);
+            }
+            opts.put(args[i].substring(2), args[i + 1]);
+        }
+        JobBenchmark b = new JobBenchmark(opts);
+        System.out.println("load_average=" + Files.readString(Path.of("/proc/loadavg")).trim());
+        b.load.ensureLoaded(b.bootstrap);
+        switch (args[0]) {
+            case "throughput" -> b.throughput();
+            case "parallelism" -> b.parallelism();
+            case "scale" -> b.scale();
+            default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
+        }
+        System.out.println("load_average_end=" + Files.readString(Path.of("/proc/loadavg")).trim());
+        System.exit(0);
+    }
+
+    // ------------------------------------------------------------------ benchmarks
+
+    private void throughput() throws Exception {
+        int p = intOpt("parallelism", 1);
+        List<Double> pass = new ArrayList<>();
+        List<Double> full = new ArrayList<>();
+        List<Result> fullResults = new ArrayList<>();
+        for (int r = 0; r < intOpt("rounds", 2); r++) {
+            pass.add(run(false, p).eventsPerSecond());
+            Result f = run(true, p);
+            full.add(f.eventsPerSecond());
+            fullResults.add(f);
+        }
+        Result last = fullResults.get(fullResults.size() - 1);
+        summary(last);
+        System.out.printf("passthrough_eps_median=%.0f full_eps_median=%.0f%n", median(pass), median(full));
+        System.out.printf("ratio=%.3f%n", median(full) / median(pass));
+    }
+
+    private void parallelism() throws Exception {
+        List<Double> one = new ArrayList<>();
+        List<Double> two = new ArrayList<>();
+        for (int r = 0; r < intOpt("rounds", 2); r++) {
+            one.add(run(true, 1).eventsPerSecond());
+            two.add(run(true, 2).eventsPerSecond());
+        }
+        System.out.printf("p1_eps_median=%.0f p2_eps_median=%.0f%n", median(one), median(two));
+        System.out.printf("ratio=%.3f%n", median(two) / median(one));
+    }
+
+    private void scale() throws Exception {
+        Result r = run(true, intOpt("parallelism", 1));
+        summary(r);
+        RunObserver.Checkpoint c = r.largestCheckpoint;
+        if (c != null) {
+            System.out.printf("state_bytes_per_group=%.0f%n", (double) c.stateSize() / load.groups);
+        }
+    }
+
+    private void summary(Result r) {
+        List<Long> lat = new ArrayList<>(r.latencies);
+        Collections.sort(lat);
+        System.out.printf("decisions=%d decisions_timed=%d decision_latency_ms_p50=%d p99=%d max=%d%n", r.decisions,
+                lat.size(), pct(lat, 0.50), pct(lat, 0.99), lat.isEmpty() ? -1 : lat.get(lat.size() - 1));
+        System.out.printf("model_series=%d model_seconds=%.2f model_us_per_series=%.1f model_share_of_process_cpu=%.3f%n",
+                r.modelSeries, r.modelNanos / 1e9, r.modelSeries == 0 ? 0 : r.modelNanos / 1e3 / r.modelSeries,
+                r.cpuSeconds == 0 ? 0 : r.modelNanos / 1e9 / r.cpuSeconds);
+        RunObserver.Checkpoint c = r.largestCheckpoint;
+        System.out.printf("checkpoints=%d largest_checkpoint_state_bytes=%d checkpointed_bytes=%d duration_ms=%d%n",
+                r.checkpoints, c == null ? -1 : c.stateSize(), c == null ? -1 : c.checkpointedSize(),
+                c == null ? -1 : c.durationMillis());
+        System.out.printf("max_heap_used_mb=%.0f max_rss_mb=%.0f max_rocksdb_dir_mb=%.0f%n",
+                r.maxHeap / 1048576.0, r.maxRss / 1048576.0, r.maxRocksDir / 1048576.0);
+    }
+
+    // ------------------------------------------------------------------ one run
+
+    /** What one run measured. */
+    private record Result(double seconds, long records, double cpuSeconds, long modelNanos, long modelSeries,
+            long decisions, List<Long> latencies, long deadLetters, int checkpoints,
+            RunObserver.Checkpoint largestCheckpoint, long maxHeap, long maxRss, long maxRocksDir) {
+        double eventsPerSecond() {
+            return records / seconds;
+        }
+    }
+
+    private Result run(boolean wholeJob, int parallelism) throws Exception {
+        int n = ++runs;
+        Path dir = workDir.resolve("run-" + n);
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        int restPort = freePort();
+        PrescaleConfig config = config(dir, parallelism, restPort);
+        BenchRegistry.reset();
+        System.gc();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(PrescaleJob.flinkConfiguration(config));
+        double rate = Double.parseDouble(opt("rate", "0"));
+        DataStream<String> payloads = env.fromSource(source(), WatermarkStrategy.noWatermarks(), "kafka: " + load.topic())
+                .uid("source-" + config.kafka.interactionsTopic)
+                .map(new WindowCloseProbe(config.windowMillis(), config.maxOutOfOrdernessMillis(), rate))
+                .uid("bench-window-close-probe").name("bench: window close probe");
+        if (wholeJob) {
+            StreamOutput<ScalingDecision> probe = s -> s.map(new DecisionProbe()).uid("bench-decision-probe").name("bench: decision probe")
+                    .sinkTo(new DiscardingSink<>()).uid("bench-decision-discard").name("bench: discard");
+            PrescaleJob.build(env, config, Sources.ofPayloads(payloads, null, null),
+                    new Sinks(List.of(KafkaIo.decisionSink(config), probe),
+                            s -> s.map(d -> {
+                                BenchRegistry.DEAD_LETTERS.increment();
+                                return d;
+                            }).uid("bench-dlq-count").name("bench: count dead letters")
+                                    .sinkTo(new DiscardingSink<>()).uid("bench-dlq-discard").name("bench: discard dead letters")),
+                    new TimedForecasterFactory(ModelLocationFactory.checked(config.forecast.model)), new EngineDecider(config));
+        } else {
+            payloads.map(new ParseOnly(config.kafka.interactionsTopic)).uid("bench-parse").name("parse")
+                    .sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
+        }
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        JobClient job = env.executeAsync((wholeJob ? "prescale-bench-" : "passthrough-bench-") + n);
+        RunObserver observer = new RunObserver(restPort, job.getJobID().toHexString(), dir.resolve("rocksdb"));
+        job.getJobExecutionResult().get();
+        long t1 = System.nanoTime();
+        long cpu1 = processCpuNanos();
+        observer.close();
+        long first = BenchRegistry.FIRST_RECORD_NANOS.get();
+        double seconds = (t1 - Math.min(first, t1)) / 1e9;
+        Result r = new Result(seconds, BenchRegistry.RECORDS.sum(), (cpu1 - cpu0) / 1e9, BenchRegistry.MODEL_NANOS.sum(),
+                BenchRegistry.MODEL_SERIES.sum(), BenchRegistry.DECISIONS.get(), BenchRegistry.latencies(),
+                BenchRegistry.DEAD_LETTERS.sum(), observer.checkpoints.size(), observer.largest(), observer.maxHeapUsed,
+                observer.maxRss, observer.maxRocksDirBytes);
+        System.out.printf("run=%d job=%s parallelism=%d records=%d seconds=%.2f (startup %.2f) eps=%.0f cpu_s=%.1f"
+                        + " dead_letters=%d decisions=%d checkpoints=%d%n",
+                n, wholeJob ? "whole" : "passthrough", parallelism, r.records, seconds, (Math.min(first, t1) - t0) / 1e9,
+                r.eventsPerSecond(), r.cpuSeconds, r.deadLetters, r.decisions, r.checkpoints);
+        if (r.records != load.events()) {
+            throw new IllegalStateException("run " + n + " read " + r.records + " records, expected " + load.events());
+        }
+        deleteTree(dir);
+        return r;
+    }
+
+    private KafkaSource<String> source() {
+        return KafkaSource.<String>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(load.topic())
+                .setGroupId("bench-" + UUID.randomUUID())
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest())
+                .setDeserializer(new PayloadDeserializationSchema())
+                .setProperty("isolation.level", "read_committed")
+                // Small fetches per partition: one reader takes both partitions in turns, and the job's
+                // watermark (assigned after parsing, not per partition) would make a partition that is
+                // read 1 MB behind the other late. See BENCHMARKS.md.
+                .setProperty("max.partition.fetch.bytes", opt("max-partition-fetch-bytes", "32768"))
+                .build();
+    }
+
+    /** The job's configuration for one run: one-minute windows, every group to one target. */
+    private PrescaleConfig config(Path dir, int parallelism, int restPort) throws IOException {
+        Path key = dir.resolve("hmac.key");
+        Files.writeString(key, "benchmark-secret-key-0123456789abcdef\n");
+        String yaml = String.join("\n",
+                "jobName: prescale-bench",
+                "parallelism: " + parallelism,
+                "kafka:",
+                "  bootstrapServers: " + bootstrap,
+                "  groupId: bench-" + UUID.randomUUID(),
+                "  transactionalIdPrefix: bench-" + UUID.randomUUID(),
+                "  decisionsTopic: bench-scaling-decisions",
+                "window:",
+                "  size: 1m",
+                "anonymization:",
+                "  keyFile: " + key,
+                "forecast:",
+                "  model: " + opt("model", "snaive"),
+                "  context: " + opt("context", "2d"),
+                "scaling:",
+                "  resources:",
+                "    cpu: {capacityPerInstance: 2.0}",
+                "    memory: {capacityPerInstance: 8192}",
+                "targets:",
+                "  - name: all",
+                "    groups: ['*']",
+                "checkpointing:",
+                "  interval: " + opt("checkpoint-interval", "10s"),
+                "  directory: " + dir.resolve("checkpoints").toUri(),
+                "  stateBackend: " + opt("state-backend", "rocksdb"),
+                "flink:",
+                "  restart-strategy.type: none",
+                "  rest.port: '" + restPort + "'",
+                "  taskmanager.numberOfTaskSlots: '" + parallelism + "'",
+                "  state.backend.rocksdb.localdir: " + dir.resolve("rocksdb"),
+                "");
+        return PrescaleConfig.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The pass-through job's only work: the job's own parsing and validation of each payload. */
+    private static final class ParseOnly implements MapFunction<String, Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final InteractionValidator validator;
+
+        ParseOnly(String topic) {
+            this.validator = new InteractionValidator(topic);
+        }
+
+        @Override
+        public Boolean map(String payload) {
+            return validator.validate(payload, 0).isValid();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private String opt(String name, String dflt) {
+        return opts.getOrDefault(name, dflt);
+    }
+
+    private int intOpt(String name, int dflt) {
+        return Integer.parseInt(opt(name, String.valueOf(dflt)));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        int m = s.size() / 2;
+        return s.size() % 2 == 1 ? s.get(m) : (s.get(m - 1) + s.get(m)) / 2;
+    }
+
+    static long pct(List<Long> sorted, double q) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        return sorted.get((int) Math.floor(q * (sorted.size() - 1)));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Benchmarks of the whole job on a MiniCluster against a real local Kafka broker (BENCHMARKS.md).
+#
+#   scripts/benchmark.sh throughput  [--groups 10000 --windows 10 --per-group 10 --rounds 2]
+#       whole job vs pass-through (same topic, same broker, alternately); last line: ratio=
+#   scripts/benchmark.sh parallelism [same options]      whole job at parallelism 1 and 2; ratio=
+#   scripts/benchmark.sh scale --groups 100000 --windows 3 --per-group 5 --checkpoint-interval 5s
+#       state, checkpoint and memory figures of one whole-job run
+# More options: --rate EVENTS_PER_S (per source subtask; paces the source like a live producer),
+# --parallelism N, --model snaive|DIR, --context 2d, --state-backend rocksdb|hashmap,
+# --checkpoint-interval 10s, --work-dir /tmp/prescale-bench.
+#
+# Environment: BENCH_KAFKA_PORT (19092; a broker of its own under .run/bench, stopped at the end
+# unless it was already running), BENCH_HEAP (3g), BENCH_JFR=FILE (record a JFR profile).
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+export KAFKA_PORT="${BENCH_KAFKA_PORT:-19092}"
+export KAFKA_CONTROLLER_PORT="${BENCH_KAFKA_CONTROLLER_PORT:-19093}"
+export KAFKA_TOPICS="bench-scaling-decisions"
+export KAFKA_HEAP="${BENCH_KAFKA_HEAP:-768m}"
+export PRESCALE_LIB_DIR="$LIB_DIR"
+export PRESCALE_RUN_DIR="$RUN_DIR/bench"
+kafka="$PRESCALE_ROOT/scripts/kafka.sh"
+
+started=0
+if ! "$kafka" status | grep -q running; then
+  "$kafka" start
+  started=1
+fi
+cleanup() { if [[ "$started" == 1 ]]; then "$kafka" stop; fi; }
+trap cleanup EXIT
+
+# Flink itself is "provided" in the job module: take the compile scope (compile + provided) and the
+# runtime scope (log4j binding, native libraries).
+cache="$RUN_DIR/classpath/bench.txt"
+mkdir -p "$RUN_DIR/classpath"
+if [[ ! -s "$cache" || "$PRESCALE_ROOT/job/pom.xml" -nt "$cache" || "$PRESCALE_ROOT/pom.xml" -nt "$cache" ]]; then
+  (cd "$PRESCALE_ROOT" && "$MVN" "${MVN_FLAGS[@]}" -pl job dependency:build-classpath \
+      -Dmdep.includeScope=test -Dmdep.outputFile="$cache") >"$LOG_DIR/bench-classpath.log" 2>&1 \
+    || { tail -n 20 "$LOG_DIR/bench-classpath.log" >&2; fail "could not resolve the classpath"; }
+fi
+# Other builds share job/target: compile, then run from a private copy of the classes.
+classes="$RUN_DIR/bench/classes"
+for attempt in 1 2 3; do
+  (cd "$PRESCALE_ROOT" && "$MVN" "${MVN_FLAGS[@]}" -o -pl job compile) >"$LOG_DIR/bench-build.log" 2>&1 || true
+  rm -rf "$classes" && mkdir -p "$classes"
+  for m in job connectors models; do cp -r "$PRESCALE_ROOT/$m/target/classes/." "$classes/" 2>/dev/null || true; done
+  [[ -f "$classes/dev/prescale/job/bench/JobBenchmark.class" && -f "$classes/dev/prescale/job/PrescaleJob.class" ]] && break
+  [[ "$attempt" == 3 ]] && { tail -n 20 "$LOG_DIR/bench-build.log" >&2; fail "could not build the job module"; }
+  sleep 20
+done
+cp="$classes:$(cat "$cache")"
+
+jfr=()
+if [[ -n "${BENCH_JFR:-}" ]]; then
+  jfr=("-XX:StartFlightRecording=filename=$BENCH_JFR,settings=profile,dumponexit=true")
+fi
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true OMP_NUM_THREADS=1
+"$JAVA" "-Xmx${BENCH_HEAP:-3g}" -XX:+UseG1GC "${jfr[@]}" \
+  -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
+  -Dlog4j2.configurationFile="$PRESCALE_ROOT/scripts/lib/log4j2-bench.properties" \
+  -cp "$cp" dev.prescale.job.bench.JobBenchmark "${1:-throughput}" \
+  --bootstrap "127.0.0.1:$KAFKA_PORT" "${@:2}"
