@@ -40,18 +40,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * distinct users per window. Decisions come back per trace row, stamped as EVALUATION.md wants
  * (the end of the row's step on the trace's own clock).
  *
- * <p>Against {@link OfflineReplay} (same engine, forecaster and data): in reactive mode the decisions
- * are equal row by row (FlinkReplayITCase); in predictive mode they are equal over the first day and
- * then differ on some rows, for two reasons in the job, not in the replay: (1) the job's group
- * history is a ring of {@code forecast.context} windows with NaN before the group's first window,
- * the offline replay passes only the known values, and the seasonal-naive forecaster tests "shorter
- * than a season" on the array length, so their forecasts differ at row stepsPerDay - 1; (2) the
- * recent error behind the confidence is measured differently: the job ({@code TargetErrors}) compares
- * each window with the previous forecast's first step, exponentially weighted and known after one
- * comparison; the offline replay ({@link RecentErrorTracker}) compares the forecast of the cold-lead
- * step with its value, mean over the last day, known after 12. On the shared traces the medians of
- * the two paths agree to within 0.01 points (see the report of issue 4). Other, smaller
- * differences: the replay's axis is regular, so a trace with missing timestamps is replayed without
+ * <p>Against {@link OfflineReplay} (same engine, forecaster and data) the decisions are equal row by
+ * row in both modes (FlinkReplayITCase, four days of a real trace): the job's forecast tasks carry
+ * only the group's known history, as the offline replay passes it, and both measure the recent error
+ * behind the confidence with the same {@link dev.prescale.job.scaling.LeadTimeErrorTracker} (the p50
+ * of the cold-lead step against its value when observed, mean over the last day of steps, known
+ * after min(12, steps per day)). The job's decision reasons add "no policy for" the three resources
+ * the replay's CPU-only policy leaves out. Smaller differences remain on other traces: the replay's
+ * axis is regular, so a trace with missing timestamps is replayed without
  * the gaps the offline engine's clock sees; the engine's clock is shifted by the trace's offset
  * from a multiple of the step (relative times are unchanged).
  */

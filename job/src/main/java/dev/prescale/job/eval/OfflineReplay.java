@@ -2,6 +2,7 @@ package dev.prescale.job.eval;
 
 import dev.prescale.connectors.records.ResourceType;
 import dev.prescale.connectors.records.ScalingDecision;
+import dev.prescale.job.scaling.LeadTimeErrorTracker;
 import dev.prescale.job.scaling.ResourceOutlook;
 import dev.prescale.job.scaling.ResourcePolicy;
 import dev.prescale.job.scaling.ScalingEngine;
@@ -75,7 +76,8 @@ public final class OfflineReplay {
         int lc = ScalingPolicy.leadSteps(p.coldLaunchLeadSeconds, step);
         int horizon = Math.max(minHorizon, lc + 1);
         int window = Math.max(1, historyDays * trace.stepsPerDay());
-        RecentErrorTracker error = new RecentErrorTracker(trace.stepsPerDay(), Math.min(12, trace.stepsPerDay()));
+        // The same error measure as the job (TargetDecisionFunction): one day of steps, cold lead ahead.
+        LeadTimeErrorTracker error = LeadTimeErrorTracker.forStep(step, lc);
         double[] v = trace.values();
         long[] times = trace.timesMillis();
         int n = v.length;
@@ -92,7 +94,7 @@ public final class OfflineReplay {
                 Forecast f = forecasts.get(t - start);
                 error.observe(t, v[t]);
                 double err = error.relativeError();
-                error.expect(t + 1 + lc, f.p50()[lc]);
+                error.expectAfter(t, f.p50());
                 clock.set(times[t] + step);
                 ResourceOutlook outlook = new ResourceOutlook(ResourceType.CPU, f, v[t], t + 1, err);
                 ScalingDecision d = engine.decide(trace.name(), List.of(outlook), state);

@@ -27,9 +27,18 @@ public class EngineDecider implements TargetDecider {
     @Override
     public ScalingDecision decide(String target, long decisionMillis, List<ResourceOutlook> outlooks, TargetState state) {
         Clock clock = Clock.fixed(Instant.ofEpochMilli(decisionMillis), ZoneOffset.UTC);
+        return new ScalingEngine(policy(target), clock).decide(target, outlooks, state);
+    }
+
+    @Override
+    public long coldLaunchLeadSeconds(String target) {
+        return policy(target).coldLaunchLeadSeconds;
+    }
+
+    private dev.prescale.job.scaling.ScalingPolicy policy(String target) {
         if (policies == null) {
             policies = new java.util.HashMap<>();
         }
-        return new ScalingEngine(policies.computeIfAbsent(target, config::policyFor), clock).decide(target, outlooks, state);
+        return policies.computeIfAbsent(target, config::policyFor);
     }
 }

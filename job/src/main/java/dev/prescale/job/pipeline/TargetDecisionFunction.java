@@ -4,6 +4,7 @@ import dev.prescale.connectors.records.ResourceType;
 import dev.prescale.connectors.records.ScalingDecision;
 import dev.prescale.connectors.records.Utilization;
 import dev.prescale.job.scaling.ResourceOutlook;
+import dev.prescale.job.scaling.ScalingPolicy;
 import dev.prescale.job.scaling.TargetState;
 import dev.prescale.models.Forecast;
 import java.util.ArrayList;
@@ -24,8 +25,15 @@ import org.apache.flink.util.Collector;
  * Per scaling target, in event time: sums its groups' forecasts for a window, and once event time
  * passes the window end decides through the {@link TargetDecider} with a clock at the window end.
  * Utilization records are applied at their own event time (never before a decision that precedes
- * them): they set the measured in-service count and feed the error against actual load. The error
- * against the aggregated observed demand of the following windows is tracked as well.
+ * them): they set the measured in-service count and feed the error against actual load.
+ *
+ * <p>The recent error given to the decider is the offline replay's measure ({@link
+ * dev.prescale.job.scaling.LeadTimeErrorTracker}): each decision's p50 for the cold-lead window
+ * ({@link ScalingPolicy#leadSteps} of the decider's cold-launch lead) is scored when that window is
+ * observed, the mean over the last day of windows, NaN until min(12, windows per day) are scored.
+ * It is scored against the window's aggregated observed demand and, per utilization record, against
+ * the measured load of the window containing the record (the first record in a window scores it);
+ * the utilization-based error wins once it has its minimum count.
  */
 public class TargetDecisionFunction extends KeyedCoProcessFunction<String, GroupForecast, Utilization, ScalingDecision> {
     private static final long serialVersionUID = 1L;
@@ -98,32 +106,40 @@ public class TargetDecisionFunction extends KeyedCoProcessFunction<String, Group
             s.measuredAtMillis = u.ts;
             targetState.update(s);
         }
-        TargetErrors e = errors();
+        TargetErrors e = errors.value();
+        if (e == null) {
+            return; // no forecast yet, so nothing to compare with
+        }
+        long step = e.stepOf(u.ts);
         for (ResourceType type : ResourceType.values()) {
             Double actual = u.get(type);
             if (actual != null) {
-                e.vsUtilization[type.ordinal()].add(actual, e.forecastAt(type.ordinal(), u.ts));
+                e.vsUtilization[type.ordinal()].observe(step, actual);
             }
         }
         errors.update(e);
     }
 
     private void decide(String target, TargetWindow w, Collector<ScalingDecision> out) throws Exception {
-        TargetErrors e = errors();
+        // The error is measured at the cold lead, exactly as the offline replay does (one shared class).
+        int lead = ScalingPolicy.leadSteps(decider.coldLaunchLeadSeconds(target), w.stepMillis);
+        TargetErrors e = errors.value();
+        if (e == null || !e.measures(w.stepMillis, lead)) {
+            e = TargetErrors.create(w.stepMillis, lead, w.windowEnd);
+        }
+        long observedStep = e.stepOf(w.windowEnd - 1);
         List<ResourceOutlook> outlooks = new ArrayList<>();
         for (ResourceType type : ResourceType.values()) {
             int r = type.ordinal();
-            // The window just observed against what the last forecast said about it.
-            e.vsObserved[r].add(w.observed[r], e.forecastAt(r, w.windowEnd - w.stepMillis));
+            // The window just observed scores the forecast made lead + 1 windows ago, before the error is read.
+            e.vsObserved[r].observe(observedStep, w.observed[r]);
             Forecast f = new Forecast(target + "/" + type.jsonName(), w.windowEnd, w.stepMillis,
                     w.p10[r], w.p50[r], w.p90[r], w.model, w.note);
             outlooks.add(new ResourceOutlook(type, f, w.observed[r], w.historySteps, e.recentError(r)));
         }
-        e.lastOrigin = w.windowEnd;
-        e.lastStep = w.stepMillis;
-        e.lastP50 = new double[w.p50.length][];
         for (int r = 0; r < w.p50.length; r++) {
-            e.lastP50[r] = w.p50[r].clone();
+            e.vsObserved[r].expectAfter(observedStep, w.p50[r]);
+            e.vsUtilization[r].expectAfter(observedStep, w.p50[r]);
         }
         errors.update(e);
 
@@ -148,11 +164,6 @@ public class TargetDecisionFunction extends KeyedCoProcessFunction<String, Group
     private TargetState state() throws Exception {
         TargetState s = targetState.value();
         return s == null ? new TargetState() : s;
-    }
-
-    private TargetErrors errors() throws Exception {
-        TargetErrors e = errors.value();
-        return e == null ? TargetErrors.create() : e;
     }
 
     /** Pending windows, for tests. */

@@ -1,46 +1,55 @@
 package dev.prescale.job.pipeline;
 
 import dev.prescale.connectors.records.ResourceType;
+import dev.prescale.job.scaling.LeadTimeErrorTracker;
 
 /**
- * A target's last forecast (to compare with what happened) and the error trackers per resource:
- * against the aggregated observed demand of the next windows and against measured utilization.
+ * A target's recent forecast error per resource, measured at the cold-launch lead time as the
+ * offline replay measures it ({@link LeadTimeErrorTracker}): against the aggregated observed demand
+ * of each window, and against measured utilization (each utilization record scores the forecast for
+ * the step that contains its timestamp). A Flink POJO for keyed state.
  */
 public class TargetErrors {
-    /** Origin and step of the last forecast; 0 before the first. */
-    public long lastOrigin;
-    public long lastStep;
-    /** p50 of the last forecast per resource. */
-    public double[][] lastP50;
-    public ErrorTracker[] vsObserved;
-    public ErrorTracker[] vsUtilization;
+    public LeadTimeErrorTracker[] vsObserved;
+    public LeadTimeErrorTracker[] vsUtilization;
+    /** Where the windows start within a step (window ends modulo the step), so times map to window numbers. */
+    public long phaseMillis;
 
     public TargetErrors() {}
 
-    public static TargetErrors create() {
+    /**
+     * Empty trackers for a target whose windows are {@code stepMillis} long and end at
+     * {@code windowEnd} modulo the step, scored {@code leadSteps} steps ahead.
+     */
+    public static TargetErrors create(long stepMillis, int leadSteps, long windowEnd) {
         int n = ResourceType.values().length;
         TargetErrors t = new TargetErrors();
-        t.vsObserved = new ErrorTracker[n];
-        t.vsUtilization = new ErrorTracker[n];
+        t.phaseMillis = Math.floorMod(windowEnd, stepMillis);
+        t.vsObserved = new LeadTimeErrorTracker[n];
+        t.vsUtilization = new LeadTimeErrorTracker[n];
         for (int r = 0; r < n; r++) {
-            t.vsObserved[r] = new ErrorTracker();
-            t.vsUtilization[r] = new ErrorTracker();
+            t.vsObserved[r] = LeadTimeErrorTracker.forStep(stepMillis, leadSteps);
+            t.vsUtilization[r] = LeadTimeErrorTracker.forStep(stepMillis, leadSteps);
         }
         return t;
     }
 
-    /** The last forecast's p50 for the step containing {@code ts}, or NaN. */
-    public double forecastAt(int resource, long ts) {
-        if (lastP50 == null || ts < lastOrigin) {
-            return Double.NaN;
-        }
-        long i = (ts - lastOrigin) / lastStep;
-        return i < lastP50[resource].length ? lastP50[resource][(int) i] : Double.NaN;
+    /** Whether these trackers were built for this step and lead (a changed configuration starts afresh). */
+    public boolean measures(long stepMillis, int leadSteps) {
+        return vsObserved != null && vsObserved.length > 0 && vsObserved[0].measures(stepMillis, leadSteps);
     }
 
-    /** Utilization-based error once it has a few samples (it measures the real load), else the observed one. */
+    /** The number of the window that contains {@code millis}. */
+    public long stepOf(long millis) {
+        return Math.floorDiv(millis - phaseMillis, vsObserved[0].stepMillis);
+    }
+
+    /**
+     * The utilization-based error once it is known (it measures the real load), else the one against
+     * observed demand; NaN while neither has its minimum count of errors.
+     */
     public double recentError(int resource) {
-        ErrorTracker u = vsUtilization[resource];
-        return u.samples >= 3 ? u.relativeError() : vsObserved[resource].relativeError();
+        double u = vsUtilization[resource].relativeError();
+        return Double.isFinite(u) ? u : vsObserved[resource].relativeError();
     }
 }
