@@ -82,9 +82,12 @@ public class GroupHistory {
         int n = capacity();
         double[] out = new double[n];
         double carried = Double.NaN;
-        for (int i = 0; i < n; i++) {
-            long end = lastEnd - (long) (n - 1 - i) * windowMillis;
-            int s = slot(end);
+        long end = lastEnd - (long) (n - 1) * windowMillis;
+        // Consecutive windows sit in consecutive slots: one floorMod per call, not one per window
+        // (it was the job's top CPU hot spot at 10,000 groups, BENCHMARKS.md).
+        int s = slot(end) - 1;
+        for (int i = 0; i < n; i++, end += windowMillis) {
+            s = s == n - 1 ? 0 : s + 1;
             if (end < firstWindowEnd) {
                 out[i] = Double.NaN;
             } else if (windowEnds[s] == end) {
