@@ -8,6 +8,8 @@ import dev.prescale.connectors.records.Interaction;
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns one {@code interactions} payload into an {@link Interaction} or a dead letter with the
@@ -82,16 +84,34 @@ public final class InteractionValidator implements Serializable {
         }
         try {
             JsonNode root = Json.mapper().readTree(payload);
-            if (root instanceof ObjectNode && root.get("user") != null && root.get("user").isValueNode()) {
+            if (root instanceof ObjectNode && root.get("user") != null) {
+                // Whatever its type ({"user": {"id": ...}} too): the raw value must not leave.
+                JsonNode user = root.get("user");
                 ObjectNode copy = (ObjectNode) root;
-                copy.put("user", hash.apply(root.get("user").asText()));
+                copy.put("user", hash.apply(user.isValueNode() ? user.asText() : user.toString()));
                 return Json.write(copy);
             }
         } catch (Exception e) {
-            // not JSON: nothing to redact
+            // not JSON (truncated, cut to size, broken): search the text, below
         }
-        return payload;
+        // A payload that does not parse (or nests the field) may still carry a raw user id
+        // ({"user":"alice","gr... cut off): every "user" field in the text gets the hash of its value.
+        Matcher m = USER_IN_TEXT.matcher(payload);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = m.group(2);
+            if (value.startsWith("\"")) {
+                value = value.substring(1, value.length() > 1 && value.endsWith("\"") ? value.length() - 1 : value.length());
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + "\"" + hash.apply(value) + "\""));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
+
+    /** A "user" key and its value in JSON-like text: a quoted string (possibly cut off) or a bare token. */
+    private static final Pattern USER_IN_TEXT =
+            Pattern.compile("(\"user\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"?|[^,}\\]\\s]+)");
 
     private Validated<Interaction> reject(String payload, String reason, long nowMillis) {
         String p = payload;
