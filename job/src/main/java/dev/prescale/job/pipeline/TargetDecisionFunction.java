@@ -1,5 +1,6 @@
 package dev.prescale.job.pipeline;
 
+import dev.prescale.connectors.records.ResourceAssessment;
 import dev.prescale.connectors.records.ResourceType;
 import dev.prescale.connectors.records.ScalingDecision;
 import dev.prescale.connectors.records.Utilization;
@@ -20,6 +21,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per scaling target, in event time: sums its groups' forecasts for a window, and once event time
@@ -37,6 +40,7 @@ import org.apache.flink.util.Collector;
  */
 public class TargetDecisionFunction extends KeyedCoProcessFunction<String, GroupForecast, Utilization, ScalingDecision> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(TargetDecisionFunction.class);
 
     private final TargetDecider decider;
     private transient MapState<Long, TargetWindow> windows;
@@ -44,6 +48,8 @@ public class TargetDecisionFunction extends KeyedCoProcessFunction<String, Group
     private transient ValueState<TargetState> targetState;
     private transient ValueState<TargetErrors> errors;
     private transient Counter decisions;
+    private transient Counter lateForecasts;
+    private transient TargetMetrics targetMetrics;
 
     public TargetDecisionFunction(TargetDecider decider) {
         this.decider = decider;
@@ -58,13 +64,20 @@ public class TargetDecisionFunction extends KeyedCoProcessFunction<String, Group
         targetState = getRuntimeContext().getState(new ValueStateDescriptor<>("target-state", TypeInformation.of(TargetState.class)));
         errors = getRuntimeContext().getState(new ValueStateDescriptor<>("errors", TypeInformation.of(TargetErrors.class)));
         decisions = getRuntimeContext().getMetricGroup().counter("decisions");
+        lateForecasts = getRuntimeContext().getMetricGroup().counter("lateForecasts");
+        targetMetrics = new TargetMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
     public void processElement1(GroupForecast f, Context ctx, Collector<ScalingDecision> out) throws Exception {
         long fireAt = f.windowEnd - 1;
         if (fireAt <= ctx.timerService().currentWatermark()) {
-            return; // its window was decided already; cannot happen with the operators upstream
+            // Its window was decided already (not expected with the operators upstream): counted and
+            // logged, never dropped silently.
+            lateForecasts.inc();
+            LOG.warn("forecast of group {} for the window ending {} arrived after that window was decided (watermark {})",
+                    f.group, f.windowEnd, ctx.timerService().currentWatermark());
+            return;
         }
         TargetWindow w = windows.get(f.windowEnd);
         if (w == null) {
@@ -157,6 +170,14 @@ public class TargetDecisionFunction extends KeyedCoProcessFunction<String, Group
                 d.modelVersion = w.model;
             }
             decisions.inc();
+            ResourceAssessment driver = TargetMetrics.driver(d);
+            ResourceType driverType = null;
+            for (Map.Entry<ResourceType, ResourceAssessment> a : d.resources.entrySet()) {
+                if (a.getValue() == driver) {
+                    driverType = a.getKey();
+                }
+            }
+            targetMetrics.update(d, driverType == null ? Double.NaN : e.recentError(driverType.ordinal()));
             out.collect(d);
         }
     }
