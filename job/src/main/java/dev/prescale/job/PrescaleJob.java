@@ -10,6 +10,8 @@ import dev.prescale.connectors.records.Utilization;
 import dev.prescale.job.config.PrescaleConfig;
 import dev.prescale.job.forecast.ForecastBatchOperator;
 import dev.prescale.job.forecast.ForecasterFactory;
+import dev.prescale.job.forecast.ModelUpdate;
+import dev.prescale.job.forecast.ModelUpdateValidator;
 import dev.prescale.job.forecast.ModelLocationFactory;
 import dev.prescale.job.io.Sinks;
 import dev.prescale.job.io.Sources;
@@ -18,6 +20,7 @@ import dev.prescale.job.pipeline.AnonymizeInteractions;
 import dev.prescale.job.pipeline.AssignTarget;
 import dev.prescale.job.pipeline.DeadLetters;
 import dev.prescale.job.pipeline.DemandAggregator;
+import dev.prescale.job.pipeline.ForecastTask;
 import dev.prescale.job.pipeline.EngineDecider;
 import dev.prescale.job.pipeline.GroupForecast;
 import dev.prescale.job.pipeline.GroupHistoryFunction;
@@ -127,15 +130,33 @@ public final class PrescaleJob {
                 .process(new KAnonymityFunction(config.anonymization.k, config.allowedLatenessMillis()))
                 .uid("k-anonymity").name("k-anonymity (merge small groups into _other)");
 
-        // 5. History per group and batched forecasts.
-        DataStream<GroupForecast> forecasts = anonymous
+        // 5. History per group and batched forecasts; model updates (if any) swap the model in place.
+        DataStream<ForecastTask> tasks = anonymous
                 .keyBy(w -> w.group)
                 .process(new GroupHistoryFunction(config.contextWindows(), windowMillis, config.horizonSteps(),
                         config.historyTtlMillis()))
-                .uid("group-history").name("group history")
-                .transform("forecast (" + forecasters.location() + ")", TypeInformation.of(GroupForecast.class),
-                        new ForecastBatchOperator(forecasters, config.forecast.batchSize, config.batchTimeoutMillis()))
-                .uid("forecast");
+                .uid("group-history").name("group history");
+        ForecastBatchOperator forecastOperator =
+                new ForecastBatchOperator(forecasters, config.forecast.batchSize, config.batchTimeoutMillis());
+        String forecastName = "forecast (" + forecasters.location() + ")";
+        DataStream<GroupForecast> forecasts;
+        if (sources.modelUpdatePayloads != null) {
+            ModelUpdateValidator v = new ModelUpdateValidator(config.kafka.modelUpdatesTopic);
+            SingleOutputStreamOperator<ModelUpdate> updates = sources.modelUpdatePayloads
+                    .process(new ValidatePayloads<ModelUpdate>(v::validate), TypeInformation.of(ModelUpdate.class))
+                    .uid("validate-model-updates").name("validate model updates");
+            deadLetters = deadLetters.union(updates.getSideOutput(DeadLetters.TAG));
+            // A control stream: it must never hold back the event time of the forecasts.
+            DataStream<ModelUpdate> updatesTimed = updates.assignTimestampsAndWatermarks(
+                            WatermarkStrategy.<ModelUpdate>forGenerator(c -> new NeverHoldsBackWatermarks<>()))
+                    .uid("watermarks-model-updates").name("model updates: no event-time hold");
+            forecasts = tasks.connect(updatesTimed.broadcast())
+                    .transform(forecastName, TypeInformation.of(GroupForecast.class), forecastOperator)
+                    .uid("forecast");
+        } else {
+            forecasts = tasks.transform(forecastName, TypeInformation.of(GroupForecast.class), forecastOperator)
+                    .uid("forecast");
+        }
 
         // 6. Scheduled events add to the forecasts of their group.
         DataStream<ScheduledEvent> events = sources.scheduledEvents;

@@ -65,6 +65,8 @@ public class PrescaleConfig implements Serializable {
         @JsonProperty public String scheduledEventsTopic = "scheduled-events";
         @JsonProperty public String utilizationTopic = "utilization";
         @JsonProperty public String decisionsTopic = "scaling-decisions";
+        /** Control records {@code {location, version?}} that hot-swap the forecast model. */
+        @JsonProperty public String modelUpdatesTopic = "model-updates";
         /** Extra Kafka client properties for every source and sink (security settings, ...). */
         @JsonProperty public Map<String, String> properties = new LinkedHashMap<>();
     }
@@ -212,6 +214,7 @@ public class PrescaleConfig implements Serializable {
         requireText("kafka.scheduledEventsTopic", kafka.scheduledEventsTopic);
         requireText("kafka.utilizationTopic", kafka.utilizationTopic);
         requireText("kafka.decisionsTopic", kafka.decisionsTopic);
+        requireText("kafka.modelUpdatesTopic", kafka.modelUpdatesTopic);
         if (!"earliest".equals(kafka.startingOffsets) && !"latest".equals(kafka.startingOffsets)) {
             throw new ConfigException("kafka.startingOffsets", kafka.startingOffsets, "earliest or latest");
         }

@@ -10,11 +10,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
@@ -23,9 +28,17 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * the batch holds {@code batchSize} requests or {@code batchTimeoutMillis} of processing time has
  * passed. Before a watermark or a checkpoint barrier goes on, the batch is flushed, so no forecast
  * is late downstream and no buffered request needs to be in a checkpoint.
+ *
+ * <p>As a two-input operator, its second input is the broadcast stream of {@link ModelUpdate}s
+ * (hot swap): the new location is loaded through {@link SharedForecasters} (once per JVM), the
+ * pending requests are forecast with the old model, then the operator switches and releases the
+ * old one. The current location is kept in union list state, so a restore from a checkpoint keeps
+ * the announced model. A location that fails to load (or reports another version than announced)
+ * is a model fault: the old model stays.
  */
 public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
-        implements OneInputStreamOperator<ForecastTask, GroupForecast> {
+        implements OneInputStreamOperator<ForecastTask, GroupForecast>,
+        TwoInputStreamOperator<ForecastTask, ModelUpdate, GroupForecast> {
     private static final long serialVersionUID = 1L;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ForecastBatchOperator.class);
@@ -34,6 +47,10 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
     private final int batchSize;
     private final long batchTimeoutMillis;
 
+    /** The factory of the model in use: the configured one until a model update switches it. */
+    private transient ForecasterFactory current;
+    private transient ListState<String> locationState;
+    private transient Counter modelSwaps;
     private transient Forecaster forecaster;
     private transient List<ForecastTask> pending;
     private transient int pendingRequests;
@@ -52,9 +69,33 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        locationState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("forecast-model-location", String.class));
+        current = factory;
+        if (context.isRestored()) {
+            // Union state: every subtask sees every subtask's entry; all follow the same broadcast.
+            for (String location : locationState.get()) {
+                if (location != null && !location.equals(current.location())) {
+                    current = factory.withLocation(location);
+                }
+                break;
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        locationState.update(List.of(current.location()));
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         modelFaults = getMetricGroup().counter("modelFaults");
+        modelSwaps = getMetricGroup().counter("modelSwaps");
         pending = new ArrayList<>();
         acquireForecaster();
         batches = getMetricGroup().counter("forecastBatches");
@@ -79,6 +120,55 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
     }
 
     @Override
+    public void processElement1(StreamRecord<ForecastTask> element) throws Exception {
+        processElement(element);
+    }
+
+    /** A model update: load the new location, forecast what is pending with the old, switch. */
+    @Override
+    public void processElement2(StreamRecord<ModelUpdate> element) throws Exception {
+        swapTo(element.getValue());
+    }
+
+    void swapTo(ModelUpdate update) {
+        if (update.location.equals(current.location()) && forecaster != null) {
+            LOG.info("model update {}: already in use", update);
+            return;
+        }
+        ForecasterFactory next = factory.withLocation(update.location);
+        Forecaster loaded;
+        try {
+            loaded = SharedForecasters.acquire(next);
+        } catch (Exception | LinkageError e) {
+            modelFaults.inc();
+            LOG.warn("model update {}: cannot load it ({}); keeping {}", update, e.toString(), current.location());
+            return;
+        }
+        if (update.version != null && !update.version.equals(loaded.version())) {
+            SharedForecasters.release(next);
+            modelFaults.inc();
+            LOG.warn("model update {}: the model there reports version {}; keeping {}", update, loaded.version(),
+                    current.location());
+            return;
+        }
+        // Requests that arrived before the update are answered by the model they were sent to.
+        flush();
+        if (acquired) {
+            SharedForecasters.release(current);
+        }
+        current = next;
+        forecaster = loaded;
+        acquired = true;
+        modelSwaps.inc();
+        LOG.info("model update: now forecasting with {} ({})", loaded.version(), next.location());
+    }
+
+    /** The location of the model in use (for tests). */
+    String currentLocation() {
+        return current.location();
+    }
+
+    @Override
     public void processWatermark(Watermark mark) throws Exception {
         flush();
         super.processWatermark(mark);
@@ -100,7 +190,7 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
     public void close() throws Exception {
         try {
             if (acquired) {
-                SharedForecasters.release(factory);
+                SharedForecasters.release(current);
                 acquired = false;
                 forecaster = null;
             }
@@ -120,11 +210,11 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
     private void acquireForecaster() {
         lastLoadAttempt = System.currentTimeMillis();
         try {
-            forecaster = SharedForecasters.acquire(factory);
+            forecaster = SharedForecasters.acquire(current);
             acquired = true;
         } catch (Exception | LinkageError e) {
             forecaster = null;
-            LOG.warn("cannot load the forecaster from {}: {}; decisions fall back to reactive scaling", factory.location(), e.toString());
+            LOG.warn("cannot load the forecaster from {}: {}; decisions fall back to reactive scaling", current.location(), e.toString());
         }
     }
 
@@ -136,7 +226,7 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
         List<Forecast> answers = null;
         String failure;
         if (forecaster == null) {
-            failure = "the model at " + factory.location() + " could not be loaded";
+            failure = "the model at " + current.location() + " could not be loaded";
         } else {
             try {
                 answers = forecaster.forecast(batch);
@@ -144,10 +234,10 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
                         : "the forecaster answered " + (answers == null ? "null" : answers.size() + " forecasts") + " for " + batch.size() + " requests";
             } catch (RuntimeException e) {
                 failure = "the forecaster failed: " + e;
-                LOG.warn("forecaster {} failed on a batch of {}; decisions fall back to reactive scaling", factory.location(), batch.size(), e);
+                LOG.warn("forecaster {} failed on a batch of {}; decisions fall back to reactive scaling", current.location(), batch.size(), e);
             }
         }
-        String model = forecaster != null ? forecaster.version() : factory.location();
+        String model = forecaster != null ? forecaster.version() : current.location();
         List<Forecast> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             ForecastRequest r = batch.get(i);

@@ -14,4 +14,12 @@ public interface ForecasterFactory extends Serializable {
 
     /** Creates (loads) the forecaster; called once per location and TaskManager. */
     Forecaster create() throws Exception;
+
+    /**
+     * The factory of another model location, announced on the model-updates topic: by default a
+     * {@link ModelLocationFactory} ({@code snaive} or an artifact directory).
+     */
+    default ForecasterFactory withLocation(String location) {
+        return new ModelLocationFactory(location);
+    }
 }

@@ -21,12 +21,13 @@ public final class KafkaIo {
 
     private KafkaIo() {}
 
-    /** All three input topics as raw payloads. */
+    /** All three input topics and the model-updates control topic as raw payloads. */
     public static Sources sources(StreamExecutionEnvironment env, PrescaleConfig c) {
         return Sources.ofPayloads(
                 payloads(env, c, c.kafka.interactionsTopic),
                 payloads(env, c, c.kafka.scheduledEventsTopic),
-                payloads(env, c, c.kafka.utilizationTopic));
+                payloads(env, c, c.kafka.utilizationTopic))
+                .withModelUpdates(payloads(env, c, c.kafka.modelUpdatesTopic));
     }
 
     /** One topic's values as strings; event time is assigned in the job after validation. */

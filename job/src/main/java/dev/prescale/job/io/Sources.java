@@ -19,27 +19,37 @@ public final class Sources {
     public final DataStream<ScheduledEvent> scheduledEvents;
     public final DataStream<String> utilizationPayloads;
     public final DataStream<Utilization> utilization;
+    /** Model-update control payloads (hot swap of the forecaster); null: no hot swap. */
+    public final DataStream<String> modelUpdatePayloads;
 
     private Sources(DataStream<String> interactionPayloads, DataStream<Interaction> interactions,
             DataStream<String> scheduledEventPayloads, DataStream<ScheduledEvent> scheduledEvents,
-            DataStream<String> utilizationPayloads, DataStream<Utilization> utilization) {
+            DataStream<String> utilizationPayloads, DataStream<Utilization> utilization,
+            DataStream<String> modelUpdatePayloads) {
         this.interactionPayloads = interactionPayloads;
         this.interactions = interactions;
         this.scheduledEventPayloads = scheduledEventPayloads;
         this.scheduledEvents = scheduledEvents;
         this.utilizationPayloads = utilizationPayloads;
         this.utilization = utilization;
+        this.modelUpdatePayloads = modelUpdatePayloads;
     }
 
     /** Raw JSON payloads of all three topics (as read from Kafka); the side topics may be null. */
     public static Sources ofPayloads(DataStream<String> interactions, DataStream<String> scheduledEvents,
             DataStream<String> utilization) {
-        return new Sources(interactions, null, scheduledEvents, null, utilization, null);
+        return new Sources(interactions, null, scheduledEvents, null, utilization, null, null);
     }
 
     /** Interaction records (raw user ids); scheduled events and utilization may be null. */
     public static Sources ofRecords(DataStream<Interaction> interactions, DataStream<ScheduledEvent> scheduledEvents,
             DataStream<Utilization> utilization) {
-        return new Sources(null, interactions, null, scheduledEvents, null, utilization);
+        return new Sources(null, interactions, null, scheduledEvents, null, utilization, null);
+    }
+
+    /** The same inputs plus the model-updates control payloads (null: no hot swap). */
+    public Sources withModelUpdates(DataStream<String> modelUpdates) {
+        return new Sources(interactionPayloads, interactions, scheduledEventPayloads, scheduledEvents,
+                utilizationPayloads, utilization, modelUpdates);
     }
 }
