@@ -1,0 +1,43 @@
+package dev.prescale.job.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real single-node Kafka broker (combined broker and controller, KRaft) inside the test JVM, with
+ * the job's topics created, for the {@code *ITCase}s. Replication factors are 1, or consumer groups
+ * and transactions never form on one broker (DESIGN.md).
+ */
+public final class InJvmKafka {
+
+    /** Every topic the job reads or writes, one partition each. */
+    public static final List<String> TOPICS = List.of("interactions", "interactions-dlq", "scheduled-events",
+            "scheduled-events-dlq", "utilization", "utilization-dlq", "scaling-decisions");
+
+    private InJvmKafka() {}
+
+    /** Starts a broker and creates {@link #TOPICS}; the caller closes it. */
+    public static KafkaClusterTestKit start() throws Exception {
+        KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .build();
+        kafka.format();
+        kafka.startup();
+        kafka.waitForReadyBrokers();
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String t : TOPICS) {
+                topics.add(new NewTopic(t, 1, (short) 1));
+            }
+            admin.createTopics(topics).all().get();
+        }
+        return kafka;
+    }
+}
