@@ -282,6 +282,8 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
         batchMillis.update((System.nanoTime() - start) / 1_000_000);
         batches.inc();
         requests.inc(batch.size());
+        // The deployed model's version on every forecast, also where it answered with its fallback.
+        String deployed = forecaster != null ? forecaster.version() : current.location();
         int i = 0;
         for (ForecastTask t : tasks) {
             GroupForecast g = new GroupForecast();
@@ -300,7 +302,7 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
                 g.p10[r] = f.p10();
                 g.p50[r] = f.p50();
                 g.p90[r] = f.p90();
-                g.model = f.model();
+                g.model = deployed.equals(f.model()) ? deployed : deployed + " (" + f.model() + ")";
                 if (!f.note().isEmpty() && notes.indexOf(f.note()) < 0) {
                     notes.append(notes.length() == 0 ? "" : "; ").append(f.note());
                 }
