@@ -16,6 +16,8 @@ import dev.prescale.job.forecast.ModelLocationFactory;
 import dev.prescale.job.io.Sinks;
 import dev.prescale.job.io.Sources;
 import dev.prescale.job.io.StreamOutput;
+import dev.prescale.job.io.UsageLogSink;
+import dev.prescale.job.io.UsageRow;
 import dev.prescale.job.pipeline.AnonymizeInteractions;
 import dev.prescale.job.pipeline.AssignTarget;
 import dev.prescale.job.pipeline.DeadLetters;
@@ -136,6 +138,12 @@ public final class PrescaleJob {
                 .process(new GroupHistoryFunction(config.contextWindows(), windowMillis, config.horizonSteps(),
                         config.historyTtlMillis()))
                 .uid("group-history").name("group history");
+        if (config.usageLog.path != null && !config.usageLog.path.isBlank()) {
+            // What the forecaster saw, after k-anonymity: the input of scripts/train.sh --usage.
+            tasks.map(UsageRow::of).returns(TypeInformation.of(UsageRow.class)).uid("usage-rows").name("usage rows")
+                    .sinkTo(new UsageLogSink(config.usageLog.path)).uid("sink-usage-log").name("usage log CSV")
+                    .setParallelism(1);
+        }
         ForecastBatchOperator forecastOperator =
                 new ForecastBatchOperator(forecasters, config.forecast.batchSize, config.batchTimeoutMillis());
         String forecastName = "forecast (" + forecasters.location() + ")";

@@ -48,6 +48,7 @@ public class PrescaleConfig implements Serializable {
     @JsonProperty public List<Target> targets = new ArrayList<>();
     @JsonProperty public Checkpointing checkpointing = new Checkpointing();
     @JsonProperty public DecisionLog decisionLog = new DecisionLog();
+    @JsonProperty public UsageLog usageLog = new UsageLog();
     @JsonProperty public Aws aws = new Aws();
     /** Any further Flink settings, by their Flink keys (e.g. {@code taskmanager.numberOfTaskSlots}). */
     @JsonProperty public Map<String, String> flink = new LinkedHashMap<>();
@@ -131,6 +132,16 @@ public class PrescaleConfig implements Serializable {
         @JsonProperty public String directory = "file:///tmp/prescale/checkpoints";
         /** rocksdb (the default) or hashmap (for small local runs). */
         @JsonProperty public String stateBackend = "rocksdb";
+    }
+
+    /** The usage export for retraining (scripts/train.sh --usage); off when path is unset. */
+    public static class UsageLog implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /**
+         * Where the usage export for retraining goes (unset: none): a file path with {@code {group}},
+         * one CSV {@code timestamp,value} per group and resource (see {@code UsageLogSink}).
+         */
+        @JsonProperty public String path;
     }
 
     /** The decision-log CSV in the EVALUATION.md format; off when path is unset. */
@@ -232,6 +243,9 @@ public class PrescaleConfig implements Serializable {
             requireText("anonymization.keyEnv", anonymization.keyEnv);
         }
         requireText("forecast.model", forecast.model);
+        if (usageLog != null && usageLog.path != null && !usageLog.path.isBlank() && !usageLog.path.contains("{group}")) {
+            throw new ConfigException("usageLog.path", usageLog.path, "a file path containing {group}");
+        }
         if (positive("forecast.context", forecast.context).toMillis() < w) {
             throw new ConfigException("forecast.context", forecast.context, "at least one window (" + window.size + ")");
         }
