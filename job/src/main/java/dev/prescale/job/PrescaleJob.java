@@ -138,7 +138,7 @@ public final class PrescaleJob {
                 .process(new GroupHistoryFunction(config.contextWindows(), windowMillis, config.horizonSteps(),
                         config.historyTtlMillis()))
                 .uid("group-history").name("group history");
-        if (config.usageLog.path != null && !config.usageLog.path.isBlank()) {
+        if (config.usageLog != null && config.usageLog.path != null && !config.usageLog.path.isBlank()) {
             // What the forecaster saw, after k-anonymity: the input of scripts/train.sh --usage.
             tasks.map(UsageRow::of).returns(TypeInformation.of(UsageRow.class)).uid("usage-rows").name("usage rows")
                     .sinkTo(new UsageLogSink(config.usageLog.path)).uid("sink-usage-log").name("usage log CSV")
