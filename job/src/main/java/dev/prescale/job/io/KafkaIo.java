@@ -7,6 +7,7 @@ import dev.prescale.connectors.records.DeadLetter;
 import dev.prescale.connectors.records.ScalingDecision;
 import dev.prescale.job.config.PrescaleConfig;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -27,7 +28,29 @@ public final class KafkaIo {
                 payloads(env, c, c.kafka.interactionsTopic),
                 payloads(env, c, c.kafka.scheduledEventsTopic),
                 payloads(env, c, c.kafka.utilizationTopic))
-                .withModelUpdates(payloads(env, c, c.kafka.modelUpdatesTopic));
+                .withModelUpdates(controlPayloads(env, c, c.kafka.modelUpdatesTopic));
+    }
+
+    /**
+     * A control topic's values, subscribed by pattern: the topic need not exist when the job starts
+     * (a model-updates topic appears with the first announcement) and is found by partition
+     * discovery (every minute unless {@code partition.discovery.interval.ms} says otherwise).
+     */
+    public static DataStream<String> controlPayloads(StreamExecutionEnvironment env, PrescaleConfig c, String topic) {
+        Properties props = new Properties();
+        props.putAll(c.kafka.properties);
+        props.putIfAbsent("isolation.level", "read_committed");
+        props.putIfAbsent("partition.discovery.interval.ms", "60000");
+        KafkaSource<String> source = KafkaSource.<String>builder()
+                .setBootstrapServers(c.kafka.bootstrapServers)
+                .setTopicPattern(Pattern.compile(Pattern.quote(topic)))
+                .setGroupId(c.kafka.groupId)
+                // Every announcement since the start: the last one is the model to use.
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new PayloadDeserializationSchema())
+                .setProperties(props)
+                .build();
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + topic).uid("source-" + topic);
     }
 
     /** One topic's values as strings; event time is assigned in the job after validation. */

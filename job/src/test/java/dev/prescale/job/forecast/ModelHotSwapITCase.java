@@ -125,7 +125,7 @@ class ModelHotSwapITCase {
         String yaml = String.join("\n",
                 "jobName: prescale-hot-swap",
                 "parallelism: 1",
-                "window: {size: 5m, maxOutOfOrderness: 2s, idleness: 1s, allowedLateness: 0s}",
+                "window: {size: 5m, maxOutOfOrderness: 2s, idleness: 10m, allowedLateness: 0s}",
                 "anonymization: {k: 2, keyFile: " + key + "}",
                 "forecast: {model: " + model + ", context: 2d, horizons: [15m], batchSize: 16, batchTimeout: 20ms}",
                 "scaling:",
@@ -168,6 +168,8 @@ class ModelHotSwapITCase {
         PrescaleConfig config = config(tmp, shipped.toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(PrescaleJob.flinkConfiguration(config));
         // Interactions: 3 users a window; before the second half, wait until the new model is loaded.
+        // The idleness is long: an idle interaction stream would let the finished (empty) utilization
+        // input move the decisions' event time to the end while the swap is loading.
         // The shuffle (rebalance) keeps the job's own watermark operator running while this waits.
         DataStream<String> interactions = env.fromSequence(0, WINDOWS * 3L - 1).uid("it-interaction-numbers")
                 .map(i -> {
