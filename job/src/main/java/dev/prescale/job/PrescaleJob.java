@@ -201,10 +201,11 @@ public final class PrescaleJob {
             utilization = parsed;
         }
         if (utilization == null) {
-            // fromData(empty list) fails at run time in Flink 2.2 ("Reached the end of the collection"
-            // for input 0): one number in, nothing out, then end of input (watermark MAX).
-            utilization = env.fromSequence(0, 0).uid("no-utilization").name("no utilization")
-                    .flatMap((Long n, org.apache.flink.util.Collector<Utilization> none) -> { })
+            // An empty stream that lives as long as the interactions: a bounded empty source would
+            // end at once and send the end-of-input watermark, and with the interactions idle the
+            // decision operator's event time would then jump to the end of time.
+            utilization = anonymized
+                    .flatMap((Interaction i, org.apache.flink.util.Collector<Utilization> none) -> { })
                     .returns(TypeInformation.of(Utilization.class))
                     .uid("no-utilization-records").name("no utilization records");
         }

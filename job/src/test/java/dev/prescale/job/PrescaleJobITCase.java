@@ -134,6 +134,10 @@ class PrescaleJobITCase {
                     "{\"id\":\"sale\",\"group\":\"checkout\",\"start\":" + (T0 + 12_000) + ",\"end\":" + (T0 + 30_000)
                             + ",\"extra\":{\"cpu\":40}}"));
             producer.send(new ProducerRecord<>("scheduled-events", "{\"id\":\"broken\"}"));
+            producer.flush();
+            // The broadcast input races the traffic (announcements are expected ahead of time):
+            // the broken event's dead letter means the valid one before it is in broadcast state.
+            assertThat(poll("scheduled-events-dlq", d -> !d.isEmpty(), Duration.ofSeconds(120))).isNotEmpty();
             // 20 seconds of traffic: checkout has 4 users (kept), search has 1 (merged into _other),
             // reports has 4 users and feeds the "*" target. Each second one record arrives 1.5 s late
             // (out of order but within maxOutOfOrderness).
