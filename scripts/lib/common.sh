@@ -72,10 +72,13 @@ start_java() {
   echo $! >"$(pid_file "$name")"
 }
 
-# Waits until PORT accepts connections; fails early, with the log's tail, if service NAME dies.
-wait_for_port() {
-  local name="$1" port="$2" timeout="$3" log="$4" waited=0
-  while port_free "$port"; do
+# Waits until READY_CMD... succeeds (polled every 0.5 s); fails early, with the log's tail, if
+# service NAME dies, and stops it if it is not ready within TIMEOUT seconds.
+# Usage: wait_until NAME TIMEOUT LOG WHAT READY_CMD...
+wait_until() {
+  local name="$1" timeout="$2" log="$3" what="$4" waited=0
+  shift 4
+  until "$@"; do
     if ! service_running "$name"; then
       info "$name exited during start; last lines of $log:"
       tail -n 40 "$log" >&2 || true
@@ -86,32 +89,24 @@ wait_for_port() {
       info "last lines of $log:"
       tail -n 40 "$log" >&2 || true
       stop_service "$name" >/dev/null 2>&1 || true
-      fail "$name did not open port $port within ${timeout}s (see $log)"
+      fail "$name did not $what within ${timeout}s (see $log)"
     fi
     sleep 0.5
     waited=$((waited + 1))
   done
 }
 
-# Waits until URL answers HTTP 200; same failure handling as wait_for_port.
+port_taken() { ! port_free "$1"; }
+http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
+
+# Waits until PORT accepts connections (see wait_until).
+wait_for_port() {
+  wait_until "$1" "$3" "$4" "open port $2" port_taken "$2"
+}
+
+# Waits until URL answers HTTP 200 (see wait_until).
 wait_for_http() {
-  local name="$1" url="$2" timeout="$3" log="$4" waited=0
-  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
-    if ! service_running "$name"; then
-      info "$name exited during start; last lines of $log:"
-      tail -n 40 "$log" >&2 || true
-      rm -f "$(pid_file "$name")"
-      fail "$name failed to start (see $log)"
-    fi
-    if ((waited >= timeout * 2)); then
-      info "last lines of $log:"
-      tail -n 40 "$log" >&2 || true
-      stop_service "$name" >/dev/null 2>&1 || true
-      fail "$name did not answer $url within ${timeout}s (see $log)"
-    fi
-    sleep 0.5
-    waited=$((waited + 1))
-  done
+  wait_until "$1" "$3" "$4" "answer $2" http_ok "$2"
 }
 
 # Ends service NAME if we started it: SIGTERM, then SIGKILL after a grace period.
