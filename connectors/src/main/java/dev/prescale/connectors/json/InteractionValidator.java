@@ -41,16 +41,8 @@ public final class InteractionValidator implements Serializable {
         if (payload == null || payload.isBlank()) {
             return reject(payload, "empty record", nowMillis);
         }
-        JsonNode root;
         try {
-            root = Json.mapper().readTree(payload);
-        } catch (Exception e) {
-            return reject(payload, "not JSON", nowMillis);
-        }
-        if (root == null || !root.isObject()) {
-            return reject(payload, "not a JSON object", nowMillis);
-        }
-        try {
+            JsonNode root = JsonFields.parseObject(payload);
             Interaction i = new Interaction();
             i.ts = JsonFields.requiredTimestamp(root, "ts");
             i.user = JsonFields.requiredText(root, "user", MAX_TEXT);

@@ -14,6 +14,20 @@ final class JsonFields {
         }
     }
 
+    /** The payload as a JSON object; "not JSON" or "not a JSON object" (also for null) otherwise. */
+    static JsonNode parseObject(String payload) throws Invalid {
+        JsonNode root;
+        try {
+            root = payload == null ? null : Json.mapper().readTree(payload);
+        } catch (Exception e) {
+            throw new Invalid("not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new Invalid("not a JSON object");
+        }
+        return root;
+    }
+
     /** Epoch milliseconds must lie in [2000-01-01, 2100-01-01): anything else is a unit mistake. */
     static final long MIN_TS = 946_684_800_000L;
     static final long MAX_TS = 4_102_444_800_000L;

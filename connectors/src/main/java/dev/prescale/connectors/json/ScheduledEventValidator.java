@@ -23,16 +23,8 @@ public final class ScheduledEventValidator implements Serializable {
     }
 
     public Validated<ScheduledEvent> validate(String payload, long nowMillis) {
-        JsonNode root;
         try {
-            root = payload == null ? null : Json.mapper().readTree(payload);
-        } catch (Exception e) {
-            return reject(payload, "not JSON", nowMillis);
-        }
-        if (root == null || !root.isObject()) {
-            return reject(payload, "not a JSON object", nowMillis);
-        }
-        try {
+            JsonNode root = JsonFields.parseObject(payload);
             ScheduledEvent e = new ScheduledEvent();
             e.id = JsonFields.requiredText(root, "id", InteractionValidator.MAX_TEXT);
             e.group = JsonFields.requiredText(root, "group", InteractionValidator.MAX_TEXT);

@@ -20,16 +20,8 @@ public final class UtilizationValidator implements Serializable {
     }
 
     public Validated<Utilization> validate(String payload, long nowMillis) {
-        JsonNode root;
         try {
-            root = payload == null ? null : Json.mapper().readTree(payload);
-        } catch (Exception e) {
-            return reject(payload, "not JSON", nowMillis);
-        }
-        if (root == null || !root.isObject()) {
-            return reject(payload, "not a JSON object", nowMillis);
-        }
-        try {
+            JsonNode root = JsonFields.parseObject(payload);
             Utilization u = new Utilization();
             u.ts = JsonFields.requiredTimestamp(root, "ts");
             u.target = JsonFields.requiredText(root, "target", InteractionValidator.MAX_TEXT);
