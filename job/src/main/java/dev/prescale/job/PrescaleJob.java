@@ -136,7 +136,7 @@ public final class PrescaleJob {
         DataStream<ForecastTask> tasks = anonymous
                 .keyBy(w -> w.group)
                 .process(new GroupHistoryFunction(config.contextWindows(), windowMillis, config.horizonSteps(),
-                        config.historyTtlMillis()))
+                        config.historyTtlMillis(), forecasters.usesCovariates()))
                 .uid("group-history").name("group history");
         if (config.usageLog != null && config.usageLog.path != null && !config.usageLog.path.isBlank()) {
             // What the forecaster saw, after k-anonymity: the input of scripts/train.sh --usage.

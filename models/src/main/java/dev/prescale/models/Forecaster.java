@@ -25,6 +25,14 @@ public interface Forecaster extends AutoCloseable {
         return forecast(one).get(0);
     }
 
+    /**
+     * Whether {@link #forecast(List)} reads {@link ForecastRequest#covariates()}: when not, the job
+     * neither stores nor ships the covariate series (they cost state and copies on every window).
+     */
+    default boolean usesCovariates() {
+        return false;
+    }
+
     @Override
     default void close() {}
 }

@@ -22,6 +22,11 @@ public final class TimedForecasterFactory implements ForecasterFactory {
     }
 
     @Override
+    public boolean usesCovariates() {
+        return inner.usesCovariates();
+    }
+
+    @Override
     public Forecaster create() throws Exception {
         Forecaster f = inner.create();
         return new Forecaster() {
@@ -39,6 +44,11 @@ public final class TimedForecasterFactory implements ForecasterFactory {
                     BenchRegistry.MODEL_NANOS.add(System.nanoTime() - start);
                     BenchRegistry.MODEL_SERIES.add(requests.size());
                 }
+            }
+
+            @Override
+            public boolean usesCovariates() {
+                return f.usesCovariates();
             }
 
             @Override

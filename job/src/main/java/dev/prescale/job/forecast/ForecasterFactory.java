@@ -16,6 +16,20 @@ public interface ForecasterFactory extends Serializable {
     Forecaster create() throws Exception;
 
     /**
+     * Whether the forecaster reads covariates ({@link Forecaster#usesCovariates()}), asked at job
+     * build time so that the history operator stores them only when needed. By default it creates
+     * a forecaster, asks it and closes it; factories that can tell without loading a model override.
+     * A forecaster that cannot be created here counts as using them (store and ship everything).
+     */
+    default boolean usesCovariates() {
+        try (Forecaster f = create()) {
+            return f.usesCovariates();
+        } catch (Exception e) {
+            return true;
+        }
+    }
+
+    /**
      * The factory of another model location, announced on the model-updates topic: by default a
      * {@link ModelLocationFactory} ({@code snaive} or an artifact directory).
      */

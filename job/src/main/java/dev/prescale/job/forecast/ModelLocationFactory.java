@@ -4,8 +4,11 @@ import dev.prescale.job.config.ConfigException;
 import dev.prescale.models.Forecaster;
 import dev.prescale.models.baseline.SeasonalNaiveForecaster;
 import dev.prescale.models.lstm.LstmForecaster;
+import dev.prescale.models.lstm.LstmModelMetadata;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The factory for {@code forecast.model}: {@code snaive} is the built-in one-day seasonal naive
@@ -33,6 +36,24 @@ public final class ModelLocationFactory implements ForecasterFactory {
     @Override
     public String location() {
         return location;
+    }
+
+    /**
+     * Without loading a model: the seasonal naive baseline reads no covariates; an LSTM artifact
+     * needs them when its metadata lists the covariates it was trained with (the shipped ones list
+     * none). A location that cannot be read counts as using them (the old behaviour: ship them all).
+     */
+    @Override
+    public boolean usesCovariates() {
+        if (SEASONAL_NAIVE.equals(location)) {
+            return new SeasonalNaiveForecaster().usesCovariates();
+        }
+        try {
+            List<String> covariates = LstmModelMetadata.read(Path.of(location)).covariates();
+            return covariates != null && !covariates.isEmpty();
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
     }
 
     @Override

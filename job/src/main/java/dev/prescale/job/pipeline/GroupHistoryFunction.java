@@ -1,70 +1,101 @@
 package dev.prescale.job.pipeline;
 
 import dev.prescale.connectors.records.ResourceType;
+import dev.prescale.job.pipeline.history.ChunkStore;
+import dev.prescale.job.pipeline.history.ChunkedHistory;
+import dev.prescale.job.pipeline.history.HistoryChunk;
+import dev.prescale.job.pipeline.history.HistoryHead;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keeps each group's recent windows in a bounded ring (keyed state with TTL, so groups that went
- * away are cleaned up) and asks for a forecast after every new window; updates of past windows
- * only correct the history.
+ * Keeps each group's recent windows as an append-only {@link ChunkedHistory} (a small head value
+ * plus a map of chunks, keyed state with TTL so groups that went away are cleaned up) and asks for
+ * a forecast after every new window; updates of past windows only correct the history. A window
+ * writes the head and one chunk; the forecast reads only the chunks of the known history.
  */
 public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWindow, ForecastTask> {
     private static final long serialVersionUID = 1L;
 
-    static final String[] COVARIATES = {"apiCalls", "dataAccesses", "uiEvents", "distinctUsers"};
-    private static final int[] COVARIATE_SERIES = {
-        GroupHistory.API_CALLS, GroupHistory.DATA_ACCESSES, GroupHistory.UI_EVENTS, GroupHistory.USERS
-    };
-    private static final int[] RESOURCE_SERIES = new int[ResourceType.values().length];
+    /** Windows per chunk: a window rewrites about 1.7 KB (2.6 KB with covariates); 2 days are 49 chunks. */
+    public static final int DEFAULT_CHUNK_WINDOWS = 60;
 
-    static {
-        RESOURCE_SERIES[ResourceType.CPU.ordinal()] = GroupHistory.CPU;
-        RESOURCE_SERIES[ResourceType.MEMORY.ordinal()] = GroupHistory.MEMORY;
-        RESOURCE_SERIES[ResourceType.STORAGE.ordinal()] = GroupHistory.STORAGE;
-        RESOURCE_SERIES[ResourceType.NETWORK.ordinal()] = GroupHistory.NETWORK;
-    }
+    private static final String[] NO_NAMES = new String[0];
+    private static final double[][] NO_SERIES = new double[0][];
 
     private final int capacity;
     private final long windowMillis;
     private final int horizon;
     private final long ttlMillis;
-    private transient ValueState<GroupHistory> history;
+    private final boolean covariates;
+    private final int chunkWindows;
+    private transient ChunkedHistory history;
+    private transient ValueState<HistoryHead> head;
+    private transient MapState<Long, HistoryChunk> chunks;
+    private transient ChunkStore store;
+    private transient ValueStateDescriptor<HistoryHead> headDescriptor;
+    private transient MapStateDescriptor<Long, HistoryChunk> chunksDescriptor;
 
+    /** With covariates stored and shipped (for a forecaster that reads them). */
     public GroupHistoryFunction(int capacity, long windowMillis, int horizon, long ttlMillis) {
+        this(capacity, windowMillis, horizon, ttlMillis, true);
+    }
+
+    /** @param covariates whether the forecaster reads covariates: only then are they stored and shipped */
+    public GroupHistoryFunction(int capacity, long windowMillis, int horizon, long ttlMillis, boolean covariates) {
+        this(capacity, windowMillis, horizon, ttlMillis, covariates, DEFAULT_CHUNK_WINDOWS);
+    }
+
+    public GroupHistoryFunction(int capacity, long windowMillis, int horizon, long ttlMillis, boolean covariates,
+            int chunkWindows) {
+        // Fails at job build time, not on the TaskManager.
+        new ChunkedHistory(capacity, windowMillis, chunkWindows, covariates);
         this.capacity = capacity;
         this.windowMillis = windowMillis;
         this.horizon = horizon;
         this.ttlMillis = ttlMillis;
+        this.covariates = covariates;
+        this.chunkWindows = chunkWindows;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<GroupHistory> d = new ValueStateDescriptor<>("history", TypeInformation.of(GroupHistory.class));
+        history = new ChunkedHistory(capacity, windowMillis, chunkWindows, covariates);
+        headDescriptor = new ValueStateDescriptor<>("history-head", TypeInformation.of(HistoryHead.class));
         // TTL is in processing time (all Flink offers); a group quiet for the TTL starts afresh.
-        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(ttlMillis))
+        headDescriptor.enableTimeToLive(ttl(ttlMillis));
+        head = getRuntimeContext().getState(headDescriptor);
+        chunksDescriptor = new MapStateDescriptor<>("history-chunks", Types.LONG, TypeInformation.of(HistoryChunk.class));
+        // A chunk is written while its windows arrive and read for a whole context afterwards: its
+        // TTL must outlive the context, or a live group would lose its older windows. The head
+        // decides whether the group is alive (a new head clears stale chunks); this TTL only
+        // bounds the state of groups that never come back.
+        long chunkSpanMillis = (long) (capacity + chunkWindows) * windowMillis;
+        chunksDescriptor.enableTimeToLive(ttl(ttlMillis + chunkSpanMillis));
+        chunks = getRuntimeContext().getMapState(chunksDescriptor);
+        store = new MapStateChunks(chunks);
+    }
+
+    private static StateTtlConfig ttl(long millis) {
+        return StateTtlConfig.newBuilder(Duration.ofMillis(millis))
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .neverReturnExpired()
-                .build());
-        history = getRuntimeContext().getState(d);
+                .build();
     }
 
     @Override
     public void processElement(GroupWindow w, Context ctx, Collector<ForecastTask> out) throws Exception {
-        GroupHistory h = history.value();
-        if (h == null) {
-            h = new GroupHistory(capacity, windowMillis);
-        } else if (h.capacity() != capacity || h.windowMillis != windowMillis) {
-            h = h.resized(capacity, windowMillis);
-        }
-        h.put(w);
-        history.update(h);
+        HistoryHead h = history.put(head.value(), w, store);
+        head.update(h);
         if (w.update || w.windowEnd < h.lastWindowEnd) {
             return; // a correction of the past: the forecast from that point has already been made
         }
@@ -73,26 +104,72 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         t.windowEnd = w.windowEnd;
         t.stepMillis = windowMillis;
         t.horizon = horizon;
-        t.historySteps = h.historySteps(w.windowEnd);
-        int resources = ResourceType.values().length;
-        t.history = new double[resources][];
-        t.observed = new double[resources];
+        t.historySteps = history.historySteps(h, w.windowEnd);
         // Only the known windows: NaN padding before the group's first window would make a
         // forecaster take a young group for one with a full (but missing) season of history.
         int known = Math.max(1, t.historySteps);
-        for (int r = 0; r < resources; r++) {
-            t.history[r] = knownTail(h.series(RESOURCE_SERIES[r], w.windowEnd), known);
-            t.observed[r] = t.history[r][t.history[r].length - 1];
+        int resources = ResourceType.values().length;
+        t.history = new double[resources][known];
+        if (covariates) {
+            t.covariateNames = ChunkedHistory.COVARIATES.clone();
+            t.covariates = new double[ChunkedHistory.COVARIATES.length][known];
+        } else {
+            t.covariateNames = NO_NAMES;
+            t.covariates = NO_SERIES;
         }
-        t.covariateNames = COVARIATES.clone();
-        t.covariates = new double[COVARIATES.length][];
-        for (int c = 0; c < COVARIATES.length; c++) {
-            t.covariates[c] = knownTail(h.series(COVARIATE_SERIES[c], w.windowEnd), known);
+        history.fill(h, w.windowEnd, known, store, t.history, covariates ? t.covariates : null);
+        t.observed = new double[resources];
+        for (int r = 0; r < resources; r++) {
+            t.observed[r] = t.history[r][known - 1];
         }
         out.collect(t);
     }
 
-    private static double[] knownTail(double[] series, int known) {
-        return known >= series.length ? series : java.util.Arrays.copyOfRange(series, series.length - known, series.length);
+    /** Chunks stored for the current key (tests and the benchmark check that state stays bounded). */
+    public int storedChunks() throws Exception {
+        int n = 0;
+        for (Long ignored : chunks.keys()) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The head's state descriptor, after open (tests check its serializer). */
+    public ValueStateDescriptor<HistoryHead> headDescriptor() {
+        return headDescriptor;
+    }
+
+    /** The chunk map's state descriptor, after open (tests check its serializers). */
+    public MapStateDescriptor<Long, HistoryChunk> chunksDescriptor() {
+        return chunksDescriptor;
+    }
+
+    /** The chunks of the current key in Flink map state. */
+    private static final class MapStateChunks implements ChunkStore {
+        private final MapState<Long, HistoryChunk> state;
+
+        MapStateChunks(MapState<Long, HistoryChunk> state) {
+            this.state = state;
+        }
+
+        @Override
+        public HistoryChunk get(long index) throws Exception {
+            return state.get(index);
+        }
+
+        @Override
+        public void put(long index, HistoryChunk chunk) throws Exception {
+            state.put(index, chunk);
+        }
+
+        @Override
+        public void remove(long index) throws Exception {
+            state.remove(index);
+        }
+
+        @Override
+        public void clear() {
+            state.clear();
+        }
     }
 }

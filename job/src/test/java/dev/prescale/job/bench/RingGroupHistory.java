@@ -1,12 +1,15 @@
-package dev.prescale.job.pipeline;
+package dev.prescale.job.bench;
 
+import dev.prescale.job.pipeline.GroupWindow;
 import java.util.Arrays;
 
 /**
- * A bounded ring of a group's recent windows, addressed by window number so that gaps and late
- * updates land in the right slot. A Flink POJO kept in keyed state.
+ * The group history layout before issue 8, kept for the benchmark and as the reference of the
+ * equivalence tests: a bounded ring of a group's recent windows, addressed by window number so
+ * that gaps and late updates land in the right slot, held in ONE keyed value (9 series x capacity
+ * doubles, read and rewritten for every window). A Flink POJO.
  */
-public class GroupHistory {
+public class RingGroupHistory {
     /** Series kept per window. */
     public static final int CPU = 0;
     public static final int MEMORY = 1;
@@ -32,9 +35,9 @@ public class GroupHistory {
     /** Running total of bytes written: the storage level. */
     public double storageTotal;
 
-    public GroupHistory() {}
+    public RingGroupHistory() {}
 
-    public GroupHistory(int capacity, long windowMillis) {
+    public RingGroupHistory(int capacity, long windowMillis) {
         this.windowEnds = new long[capacity];
         this.values = new double[SERIES][capacity];
         this.windowMillis = windowMillis;
@@ -111,8 +114,8 @@ public class GroupHistory {
     }
 
     /** The same history in a ring of another capacity (after a configuration change). */
-    public GroupHistory resized(int capacity, long newWindowMillis) {
-        GroupHistory r = new GroupHistory(capacity, newWindowMillis);
+    public RingGroupHistory resized(int capacity, long newWindowMillis) {
+        RingGroupHistory r = new RingGroupHistory(capacity, newWindowMillis);
         r.storageTotal = storageTotal;
         if (newWindowMillis != windowMillis) {
             return r; // windows of another length cannot be reused

@@ -1,18 +1,19 @@
-package dev.prescale.job.pipeline;
+package dev.prescale.job.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prescale.job.pipeline.GroupWindow;
 import org.junit.jupiter.api.Test;
 
-/** {@link GroupHistory#series} walks the ring slot by slot; it must agree with addressing each window by number. */
-class GroupHistorySeriesTest {
+/** {@link RingGroupHistory#series} walks the ring slot by slot; it must agree with addressing each window by number. */
+class RingGroupHistorySeriesTest {
 
     private static final long W = 60_000;
 
     @Test
     void seriesMatchesPerWindowAddressingAcrossWrapAroundAndGaps() {
         int capacity = 7;
-        GroupHistory h = new GroupHistory(capacity, W);
+        RingGroupHistory h = new RingGroupHistory(capacity, W);
         long start = 1_767_225_600_000L;
         // 20 windows (the ring wraps almost three times) with gaps at 5, 11, 12.
         for (int k = 0; k < 20; k++) {
@@ -27,7 +28,7 @@ class GroupHistorySeriesTest {
             w.bytesWritten = 10 * k;
             h.put(w);
             for (long lastEnd = start + W; lastEnd <= w.windowEnd + 3 * W; lastEnd += W) {
-                for (int series : new int[] {GroupHistory.CPU, GroupHistory.STORAGE}) {
+                for (int series : new int[] {RingGroupHistory.CPU, RingGroupHistory.STORAGE}) {
                     assertThat(h.series(series, lastEnd)).containsExactly(reference(h, series, lastEnd));
                 }
             }
@@ -35,7 +36,7 @@ class GroupHistorySeriesTest {
     }
 
     /** The addressing of the original implementation: each window's slot computed on its own. */
-    private static double[] reference(GroupHistory h, int series, long lastEnd) {
+    private static double[] reference(RingGroupHistory h, int series, long lastEnd) {
         int n = h.capacity();
         double[] out = new double[n];
         double carried = Double.NaN;
@@ -47,7 +48,7 @@ class GroupHistorySeriesTest {
             } else if (h.windowEnds[s] == end) {
                 out[i] = h.values[series][s];
                 carried = out[i];
-            } else if (series == GroupHistory.STORAGE) {
+            } else if (series == RingGroupHistory.STORAGE) {
                 out[i] = Double.isNaN(carried) ? 0 : carried;
             } else {
                 out[i] = 0;

@@ -1,0 +1,68 @@
+package dev.prescale.job.pipeline.history;
+
+import java.util.Arrays;
+
+/**
+ * A fixed run of consecutive windows of one group's history (one entry of the chunk map), with a
+ * bit per window that says whether the window was seen. Rates are floats (seven significant digits
+ * are plenty for a forecast and halve the bytes written per window); the storage level and the
+ * bytes written stay doubles because they are running byte totals that a float could not hold
+ * exactly. The covariate arrays are null when the forecaster does not read covariates. A Flink
+ * POJO so that Flink's POJO serializer (never Kryo) keeps it in state.
+ */
+public class HistoryChunk {
+    /** Bit i set: window i of the chunk was seen. */
+    public long present;
+    public float[] cpu;
+    public float[] memory;
+    public float[] network;
+    /** The storage level at each window, as recorded (see {@link ChunkedHistory#put}). */
+    public double[] storage;
+    public double[] bytesWritten;
+    public float[] apiCalls;
+    public float[] dataAccesses;
+    public float[] uiEvents;
+    public float[] users;
+
+    public HistoryChunk() {}
+
+    /** An empty chunk of {@code windows} windows, with or without the covariate series. */
+    static HistoryChunk empty(int windows, boolean covariates) {
+        HistoryChunk c = new HistoryChunk();
+        c.cpu = new float[windows];
+        c.memory = new float[windows];
+        c.network = new float[windows];
+        c.storage = new double[windows];
+        c.bytesWritten = new double[windows];
+        if (covariates) {
+            c.addCovariates();
+        }
+        return c;
+    }
+
+    boolean has(int i) {
+        return (present & (1L << i)) != 0;
+    }
+
+    boolean hasCovariates() {
+        return apiCalls != null;
+    }
+
+    /**
+     * Adds covariate arrays to a chunk written without them (the forecaster changed): windows seen
+     * before have unknown covariates (NaN), not zero traffic.
+     */
+    void addCovariates() {
+        int n = cpu.length;
+        apiCalls = new float[n];
+        dataAccesses = new float[n];
+        uiEvents = new float[n];
+        users = new float[n];
+        if (present != 0) {
+            Arrays.fill(apiCalls, Float.NaN);
+            Arrays.fill(dataAccesses, Float.NaN);
+            Arrays.fill(uiEvents, Float.NaN);
+            Arrays.fill(users, Float.NaN);
+        }
+    }
+}
