@@ -28,6 +28,7 @@ import dev.prescale.job.pipeline.GroupForecast;
 import dev.prescale.job.pipeline.GroupHistoryFunction;
 import dev.prescale.job.pipeline.GroupWindow;
 import dev.prescale.job.pipeline.HmacKeySource;
+import dev.prescale.job.pipeline.InteractionEventTime;
 import dev.prescale.job.pipeline.KAnonymityFunction;
 import dev.prescale.job.pipeline.LateToDeadLetter;
 import dev.prescale.job.pipeline.NeverHoldsBackWatermarks;
@@ -100,19 +101,19 @@ public final class PrescaleJob {
         DataStream<DeadLetter> deadLetters = null;
         if (sources.interactionPayloads != null) {
             anonymized = sources.interactionPayloads
-                    .process(new ValidateAndAnonymize(topic, key)).uid("validate-anonymize").name("validate + pseudonymize");
+                    .process(new ValidateAndAnonymize(topic, key, config.maxClockSkewMillis(), sources.interactionEventTimeAssigned))
+                    .uid("validate-anonymize").name("validate + pseudonymize");
             deadLetters = anonymized.getSideOutput(DeadLetters.TAG);
         } else {
             anonymized = sources.interactions
                     .map(new AnonymizeInteractions(key)).uid("anonymize").name("pseudonymize");
         }
 
-        // 2. Event time.
-        DataStream<Interaction> timed = anonymized.assignTimestampsAndWatermarks(
-                        WatermarkStrategy.<Interaction>forBoundedOutOfOrderness(Duration.ofMillis(config.maxOutOfOrdernessMillis()))
-                                .withTimestampAssigner((i, ts) -> i.ts)
-                                .withIdleness(Duration.ofMillis(config.idlenessMillis())))
-                .uid("watermarks-interactions").name("event time: interactions");
+        // 2. Event time: from the Kafka source, per partition (InteractionEventTime.forPayloads), or
+        // assigned here after parsing for sources that carry none (tests, trace replays).
+        DataStream<Interaction> timed = sources.interactionEventTimeAssigned ? anonymized
+                : anonymized.assignTimestampsAndWatermarks(InteractionEventTime.forRecords(config))
+                        .uid("watermarks-interactions").name("event time: interactions");
 
         // 3. Demand per group and window, incrementally; later-than-allowed records to the side.
         SingleOutputStreamOperator<GroupWindow> windows = timed

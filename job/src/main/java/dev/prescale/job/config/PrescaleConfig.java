@@ -83,6 +83,13 @@ public class PrescaleConfig implements Serializable {
         @JsonProperty public String idleness = "30s";
         /** Records this far behind the watermark still update their window; later ones are dead-lettered. */
         @JsonProperty public String allowedLateness = "0s";
+        /**
+         * Records with an event time further than this ahead of processing time are dead-lettered and
+         * never move event time; {@value #OFF} turns the guard off (trace replays, far from the wall clock).
+         */
+        @JsonProperty public String maxClockSkew = "1h";
+        /** The value of {@link #maxClockSkew} that turns the guard off. */
+        public static final String OFF = "off";
     }
 
     /** Pseudonymization of user ids and k-anonymity of groups. */
@@ -236,6 +243,12 @@ public class PrescaleConfig implements Serializable {
         nonNegative("window.maxOutOfOrderness", window.maxOutOfOrderness);
         positive("window.idleness", window.idleness);
         nonNegative("window.allowedLateness", window.allowedLateness);
+        if (!Window.OFF.equals(window.maxClockSkew)) {
+            if (window.maxClockSkew == null || !DURATION.matcher(window.maxClockSkew).matches()) {
+                throw new ConfigException("window.maxClockSkew", window.maxClockSkew, "a positive duration such as 1h, or off");
+            }
+            positive("window.maxClockSkew", window.maxClockSkew);
+        }
         if (anonymization.k < 1) {
             throw new ConfigException("anonymization.k", anonymization.k, "an integer >= 1");
         }
@@ -374,6 +387,11 @@ public class PrescaleConfig implements Serializable {
 
     public long allowedLatenessMillis() {
         return parseDuration("window.allowedLateness", window.allowedLateness).toMillis();
+    }
+
+    /** How far ahead of processing time an event may be; 0 when the guard is off. */
+    public long maxClockSkewMillis() {
+        return Window.OFF.equals(window.maxClockSkew) ? 0 : parseDuration("window.maxClockSkew", window.maxClockSkew).toMillis();
     }
 
     /** Windows of history kept per group: ceil(context / window). */

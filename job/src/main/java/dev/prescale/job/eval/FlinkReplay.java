@@ -98,6 +98,8 @@ public final class FlinkReplay {
         c.window.allowedLateness = "0s";
         // The bounded source is never idle; a processing-time idleness must not release event time early.
         c.window.idleness = "3650d";
+        // Trace time is not wall-clock time: no clock skew guard.
+        c.window.maxClockSkew = PrescaleConfig.Window.OFF;
         c.anonymization.k = k;
         Path key = workDir.resolve("replay-hmac.key");
         byte[] secret = new byte[32];

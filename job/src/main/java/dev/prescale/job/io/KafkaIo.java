@@ -6,6 +6,7 @@ import dev.prescale.connectors.kafka.PayloadDeserializationSchema;
 import dev.prescale.connectors.records.DeadLetter;
 import dev.prescale.connectors.records.ScalingDecision;
 import dev.prescale.job.config.PrescaleConfig;
+import dev.prescale.job.pipeline.InteractionEventTime;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -25,10 +26,22 @@ public final class KafkaIo {
     /** All three input topics and the model-updates control topic as raw payloads. */
     public static Sources sources(StreamExecutionEnvironment env, PrescaleConfig c) {
         return Sources.ofPayloads(
-                payloads(env, c, c.kafka.interactionsTopic),
+                interactionPayloads(env, c),
                 payloads(env, c, c.kafka.scheduledEventsTopic),
                 payloads(env, c, c.kafka.utilizationTopic))
-                .withModelUpdates(controlPayloads(env, c, c.kafka.modelUpdatesTopic));
+                .withModelUpdates(controlPayloads(env, c, c.kafka.modelUpdatesTopic))
+                .withInteractionEventTimeAssigned();
+    }
+
+    /**
+     * The interactions topic's values, stamped in the source with their payload's ts: the source
+     * generates watermarks per partition and merges them, so that one reader catching up a backlog
+     * over several partitions does not make the partition it reads behind late.
+     */
+    public static DataStream<String> interactionPayloads(StreamExecutionEnvironment env, PrescaleConfig c) {
+        String topic = c.kafka.interactionsTopic;
+        return env.fromSource(kafkaSource(c, topic), InteractionEventTime.forPayloads(c), "kafka: " + topic)
+                .uid("source-" + topic);
     }
 
     /**
@@ -53,14 +66,18 @@ public final class KafkaIo {
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + topic).uid("source-" + topic);
     }
 
-    /** One topic's values as strings; event time is assigned in the job after validation. */
+    /** One topic's values as strings, without event time (the job places them after validation). */
     public static DataStream<String> payloads(StreamExecutionEnvironment env, PrescaleConfig c, String topic) {
+        return env.fromSource(kafkaSource(c, topic), WatermarkStrategy.noWatermarks(), "kafka: " + topic).uid("source-" + topic);
+    }
+
+    private static KafkaSource<String> kafkaSource(PrescaleConfig c, String topic) {
         OffsetResetStrategy reset = "latest".equals(c.kafka.startingOffsets) ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
         Properties props = new Properties();
         props.putAll(c.kafka.properties);
         // Only what the producers committed: our own exactly-once outputs are read back this way too.
         props.putIfAbsent("isolation.level", "read_committed");
-        KafkaSource<String> source = KafkaSource.<String>builder()
+        return KafkaSource.<String>builder()
                 .setBootstrapServers(c.kafka.bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(c.kafka.groupId)
@@ -68,7 +85,6 @@ public final class KafkaIo {
                 .setDeserializer(new PayloadDeserializationSchema())
                 .setProperties(props)
                 .build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + topic).uid("source-" + topic);
     }
 
     /** Decisions as JSON on the decisions topic, keyed by target, exactly once. */

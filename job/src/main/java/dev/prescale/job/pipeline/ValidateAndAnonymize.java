@@ -12,19 +12,37 @@ import org.apache.flink.util.Collector;
 /**
  * The job's first operator on raw interaction payloads: validates each one and replaces the user
  * id by its pseudonym, so that the raw id reaches no state, output or log. A bad record becomes a
- * dead letter (with any user field pseudonymized as well) on {@link DeadLetters#TAG}.
+ * dead letter (with any user field pseudonymized as well) on {@link DeadLetters#TAG}: invalid
+ * payloads, event times more than the maximum clock skew ahead of processing time, and (when the
+ * source stamped event time) a ts that differs from the one the source read.
  */
 public class ValidateAndAnonymize extends ProcessFunction<String, Interaction> {
     private static final long serialVersionUID = 1L;
 
+    private final String topic;
     private final InteractionValidator validator;
     private final HmacKeySource keySource;
+    private final long maxClockSkewMillis;
+    private final boolean stampedBySource;
     private transient UserPseudonymizer pseudonymizer;
     private transient Counter deadLetters;
 
+    /** Without a clock skew guard, for payloads without event time. */
     public ValidateAndAnonymize(String topic, HmacKeySource keySource) {
+        this(topic, keySource, 0, false);
+    }
+
+    /**
+     * @param maxClockSkewMillis records further ahead of processing time are dead-lettered; 0: no guard
+     * @param stampedBySource whether the source assigned each record's event time from its payload
+     *     ({@link InteractionEventTime#forPayloads}); records go on with that timestamp, so it must be their ts
+     */
+    public ValidateAndAnonymize(String topic, HmacKeySource keySource, long maxClockSkewMillis, boolean stampedBySource) {
+        this.topic = topic;
         this.validator = new InteractionValidator(topic);
         this.keySource = keySource;
+        this.maxClockSkewMillis = maxClockSkewMillis;
+        this.stampedBySource = stampedBySource;
     }
 
     @Override
@@ -37,15 +55,39 @@ public class ValidateAndAnonymize extends ProcessFunction<String, Interaction> {
     public void processElement(String payload, Context ctx, Collector<Interaction> out) {
         long now = ctx.timerService().currentProcessingTime();
         Validated<Interaction> v = validator.validate(payload, now);
+        DeadLetter d;
         if (v.isValid()) {
             Interaction i = v.value();
-            i.user = pseudonymizer.pseudonym(i.user);
-            out.collect(i);
+            String reason = eventTimeProblem(i.ts, ctx.timestamp(), now);
+            if (reason == null) {
+                i.user = pseudonymizer.pseudonym(i.user);
+                out.collect(i);
+                return;
+            }
+            d = new DeadLetter(topic, cut(payload), reason, now);
         } else {
-            DeadLetter d = v.deadLetter();
-            d.payload = InteractionValidator.redactUser(d.payload, pseudonymizer::pseudonym);
-            deadLetters.inc();
-            ctx.output(DeadLetters.TAG, d);
+            d = v.deadLetter();
         }
+        d.payload = InteractionValidator.redactUser(d.payload, pseudonymizer::pseudonym);
+        deadLetters.inc();
+        ctx.output(DeadLetters.TAG, d);
+    }
+
+    /** Why a valid record's event time cannot be used, or null. */
+    private String eventTimeProblem(long ts, Long stamped, long now) {
+        if (maxClockSkewMillis > 0 && ts > now + maxClockSkewMillis) {
+            return "ts " + ts + " is " + (ts - now) + " ms ahead of processing time " + now
+                    + " (window.maxClockSkew allows " + maxClockSkewMillis + " ms)";
+        }
+        if (stampedBySource && (stamped == null || stamped != ts)) {
+            // Cannot happen while PayloadTimestamp agrees with the validator; never window a record at the wrong time.
+            return "ts " + ts + " differs from the event time the source read from the payload (" + stamped + ")";
+        }
+        return null;
+    }
+
+    private static String cut(String payload) {
+        return payload.length() > InteractionValidator.MAX_PAYLOAD_CHARS
+                ? payload.substring(0, InteractionValidator.MAX_PAYLOAD_CHARS) : payload;
     }
 }

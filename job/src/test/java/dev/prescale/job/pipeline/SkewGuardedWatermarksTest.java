@@ -1,0 +1,146 @@
+package dev.prescale.job.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prescale.connectors.json.InteractionValidator;
+import dev.prescale.job.config.PrescaleConfig;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.TimestampAssigner;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.junit.jupiter.api.Test;
+
+class SkewGuardedWatermarksTest {
+
+    private static final long NOW = 1_767_225_600_000L; // 2026-01-01
+    private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+    private static final long HOUR = 3_600_000L;
+
+    /** Records the watermarks a generator emits. */
+    private static final class RecordingOutput implements WatermarkOutput {
+        final List<Long> watermarks = new ArrayList<>();
+
+        @Override
+        public void emitWatermark(Watermark w) {
+            watermarks.add(w.getTimestamp());
+        }
+
+        @Override
+        public void markIdle() {}
+
+        @Override
+        public void markActive() {}
+
+        Long last() {
+            return watermarks.isEmpty() ? null : watermarks.get(watermarks.size() - 1);
+        }
+    }
+
+    @Test
+    void followsTheLargestBelievableTimestampLessTheDisorder() {
+        SkewGuardedWatermarks<String> g = new SkewGuardedWatermarks<>(5_000, HOUR, CLOCK);
+        RecordingOutput out = new RecordingOutput();
+        g.onPeriodicEmit(out);
+        assertThat(out.watermarks).isEmpty();
+        g.onEvent("a", NOW - 60_000, out);
+        g.onEvent("b", NOW - 70_000, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(NOW - 60_000 - 5_000 - 1);
+        g.onEvent("at the skew limit", NOW + HOUR, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(NOW + HOUR - 5_001);
+    }
+
+    @Test
+    void ignoresMissingTimestampsAndTimestampsBeyondTheSkew() {
+        SkewGuardedWatermarks<String> g = new SkewGuardedWatermarks<>(0, HOUR, CLOCK);
+        RecordingOutput out = new RecordingOutput();
+        g.onEvent("x", NOW - 1000, out);
+        g.onEvent("no ts", Long.MIN_VALUE, out);
+        g.onEvent("next year", NOW + 365 * 24 * HOUR, out);
+        g.onEvent("just beyond", NOW + HOUR + 1, out);
+        g.onEvent("max", Long.MAX_VALUE, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(NOW - 1001);
+    }
+
+    @Test
+    void withoutAGuardEveryTimestampButMissingCounts() {
+        SkewGuardedWatermarks<String> g = new SkewGuardedWatermarks<>(0, 0, CLOCK);
+        RecordingOutput out = new RecordingOutput();
+        g.onEvent("missing", Long.MIN_VALUE, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.watermarks).isEmpty();
+        g.onEvent("trace time", NOW + 10 * 365 * 24 * HOUR, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(NOW + 10 * 365 * 24 * HOUR - 1);
+    }
+
+    @Test
+    void thePayloadStrategyStampsFromTheTopLevelTsAndKeepsInvalidOnesOutOfEventTime() throws Exception {
+        PrescaleConfig c = config("window: {maxOutOfOrderness: 2s, maxClockSkew: 1h}\n");
+        WatermarkStrategy<String> s = InteractionEventTime.forPayloads(c, CLOCK);
+        TimestampAssigner<String> ts = s.createTimestampAssigner(UnregisteredMetricsGroup::new);
+        WatermarkGenerator<String> g = s.createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
+            @Override
+            public org.apache.flink.metrics.MetricGroup getMetricGroup() {
+                return new UnregisteredMetricsGroup();
+            }
+
+            @Override
+            public org.apache.flink.util.clock.RelativeClock getInputActivityClock() {
+                return org.apache.flink.util.clock.SystemClock.getInstance();
+            }
+        });
+        RecordingOutput out = new RecordingOutput();
+        String[] payloads = {
+                "{\"ts\":" + (NOW - 10_000) + ",\"meta\":{\"ts\":" + NOW + "}}",
+                "{\"ts\":\"yesterday\"}",
+                "not json",
+                "{\"ts\":" + (NOW + 2 * HOUR) + "}", // beyond the skew
+                "{\"ts\":4200000000000}", // after 2100: the validator's range
+                "{\"ts\":1}", // before 2000
+        };
+        long[] expected = {NOW - 10_000, Long.MIN_VALUE, Long.MIN_VALUE, NOW + 2 * HOUR, Long.MIN_VALUE, Long.MIN_VALUE};
+        for (int i = 0; i < payloads.length; i++) {
+            long t = ts.extractTimestamp(payloads[i], 42L);
+            assertThat(t).as(payloads[i]).isEqualTo(expected[i]);
+            g.onEvent(payloads[i], t, out);
+        }
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(NOW - 10_000 - 2_000 - 1);
+    }
+
+    @Test
+    void theAcceptedRangeIsTheValidators() {
+        InteractionValidator v = new InteractionValidator("t");
+        for (long t : new long[] {InteractionEventTime.MIN_VALID_TS - 1, InteractionEventTime.MIN_VALID_TS,
+                InteractionEventTime.MAX_VALID_TS - 1, InteractionEventTime.MAX_VALID_TS}) {
+            String p = "{\"ts\":" + t + ",\"user\":\"u\",\"group\":\"g\",\"kind\":\"UI\"}";
+            boolean stamped = InteractionEventTime.payloadTimestamp(p) != Long.MIN_VALUE;
+            assertThat(stamped).as("ts " + t).isEqualTo(v.validate(p, 0).isValid());
+        }
+    }
+
+    @Test
+    void theSkewIsConfiguredWithADefaultAndCanBeTurnedOff() throws Exception {
+        assertThat(config("").maxClockSkewMillis()).isEqualTo(HOUR);
+        assertThat(config("window: {maxClockSkew: 10m}\n").maxClockSkewMillis()).isEqualTo(600_000L);
+        assertThat(config("window: {maxClockSkew: off}\n").maxClockSkewMillis()).isZero();
+    }
+
+    private static PrescaleConfig config(String yaml) throws Exception {
+        String full = yaml + "targets:\n  - name: web\n    groups: ['*']\n";
+        return PrescaleConfig.load(new ByteArrayInputStream(full.getBytes(StandardCharsets.UTF_8)));
+    }
+}
