@@ -1,10 +1,9 @@
 package dev.prescale.job.pipeline;
 
-import java.util.HashSet;
-
 /**
  * Running sums of one group's window: what {@link DemandAggregator} keeps instead of the events.
- * The user set holds pseudonyms only (for the distinct-user count and k-anonymity).
+ * A Flink POJO throughout (no Kryo): the window state is read and written on every event. The users
+ * are kept as hashes of their pseudonyms (for the distinct-user count and k-anonymity).
  */
 public class DemandAccumulator {
     public double cpuMillis;
@@ -15,7 +14,7 @@ public class DemandAccumulator {
     public long apiCalls;
     public long dataAccesses;
     public long uiEvents;
-    public HashSet<String> users = new HashSet<>();
+    public DistinctUsers users = new DistinctUsers();
 
     public DemandAccumulator() {}
 }

@@ -17,7 +17,7 @@ public class GroupWindow {
     public long dataAccesses;
     public long uiEvents;
     public int distinctUsers;
-    /** Pseudonyms of the users, only between the window and k-anonymity; null afterwards. */
+    /** Ids of the users (hashes of their pseudonyms, {@link DistinctUsers#ids}), only between the window and k-anonymity; null afterwards. */
     public String[] users;
     /** True for a re-emission of an already emitted window (late records within allowed lateness). */
     public boolean update;

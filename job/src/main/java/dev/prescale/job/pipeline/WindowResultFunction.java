@@ -33,7 +33,8 @@ public class WindowResultFunction extends ProcessWindowFunction<DemandAccumulato
         g.dataAccesses = a.dataAccesses;
         g.uiEvents = a.uiEvents;
         g.distinctUsers = a.users.size();
-        g.users = a.users.toArray(new String[0]);
+        // Hashes of the pseudonyms: enough for k-anonymity's union of the small groups.
+        g.users = a.users.ids();
         ValueState<Boolean> fired = ctx.windowState().getState(firedDescriptor);
         g.update = Boolean.TRUE.equals(fired.value());
         fired.update(true);
