@@ -49,6 +49,7 @@ public class TargetDecisionFunction extends KeyedCoProcessFunction<String, Group
     private transient ValueState<TargetErrors> errors;
     private transient Counter decisions;
     private transient Counter lateForecasts;
+    private transient Counter skippedWindows;
     private transient TargetMetrics targetMetrics;
 
     public TargetDecisionFunction(TargetDecider decider) {
@@ -65,6 +66,7 @@ public class TargetDecisionFunction extends KeyedCoProcessFunction<String, Group
         errors = getRuntimeContext().getState(new ValueStateDescriptor<>("errors", TypeInformation.of(TargetErrors.class)));
         decisions = getRuntimeContext().getMetricGroup().counter("decisions");
         lateForecasts = getRuntimeContext().getMetricGroup().counter("lateForecasts");
+        skippedWindows = getRuntimeContext().getMetricGroup().counter("skippedWindows");
         targetMetrics = new TargetMetrics(getRuntimeContext().getMetricGroup());
     }
 
@@ -157,7 +159,13 @@ public class TargetDecisionFunction extends KeyedCoProcessFunction<String, Group
         errors.update(e);
 
         TargetState s = state();
+        long gap = s.lastDecisionMillis == Long.MIN_VALUE ? 0 : w.windowEnd - s.lastDecisionMillis;
+        if (gap > w.stepMillis) {
+            // Windows of this target without a decision (no traffic, or a restore from an older savepoint).
+            skippedWindows.inc(gap / w.stepMillis - 1);
+        }
         ScalingDecision d = decider.decide(target, w.windowEnd, outlooks, s);
+        s.lastDecisionMillis = w.windowEnd;
         targetState.update(s);
         if (d != null) {
             if (d.target == null) {

@@ -21,6 +21,12 @@ public class TargetState {
     public int[] recentRecommendations = new int[0];
     /** Decision times of {@link #recentRecommendations}. */
     public long[] recentRecommendationMillis = new long[0];
+    /**
+     * When the last decision was made (its window end, epoch ms), or {@code Long.MIN_VALUE} before the
+     * first and in state restored from a savepoint older than this field (Flink's POJO evolution gives
+     * an added field its constructor value); windows skipped between two decisions are counted from it.
+     */
+    public long lastDecisionMillis = Long.MIN_VALUE;
 
     /** Per resource type (by ordinal), the calibration memory of {@link DemandCalibrator}; grown when needed. */
     public CalibratorState[] calibrators = new CalibratorState[0];

@@ -28,7 +28,10 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
  */
 final class TargetDecisionSnapshots {
 
-    /** The checked-in snapshot of the decision operator written by the build before {@code TargetState.lastDecisionMillis}. */
+    /**
+     * The checked-in snapshots of the decision operator written by the build before {@code
+     * TargetState.lastDecisionMillis} was added (commit 326ee55; the decider then recorded no such field).
+     */
     static final String V1 = "snapshots/target-decisions-v1-%s.snapshot";
     /** The checked-in snapshot of {@link ProbeCounter} with its first field layout. */
     static final String PROBE_V1 = "snapshots/probe-counter-v1-%s.snapshot";
@@ -45,7 +48,8 @@ final class TargetDecisionSnapshots {
     static final long PENDING_UTILIZATION_TS = PENDING * STEP - STEP / 2;
 
     /** What the decider saw, in order (static: the operator is serialized into the harness). */
-    record Seen(long at, int lastDesired, long lastScaleOutMillis, int measuredInService, double recentCpuError) {}
+    record Seen(long at, int lastDesired, long lastScaleOutMillis, int measuredInService, double recentCpuError,
+            long lastDecisionMillis) {}
 
     static final List<Seen> SEEN = new CopyOnWriteArrayList<>();
 
@@ -62,7 +66,7 @@ final class TargetDecisionSnapshots {
         @Override
         public ScalingDecision decide(String target, long decisionMillis, List<ResourceOutlook> outlooks, TargetState state) {
             SEEN.add(new Seen(decisionMillis, state.lastDesired, state.lastScaleOutMillis, state.measuredInService,
-                    outlooks.get(ResourceType.CPU.ordinal()).recentError()));
+                    outlooks.get(ResourceType.CPU.ordinal()).recentError(), state.lastDecisionMillis));
             ScalingDecision d = new ScalingDecision();
             d.desiredCapacity = (int) Math.ceil(outlooks.get(ResourceType.CPU.ordinal()).forecast().p50()[0]);
             d.warmPoolSize = d.desiredCapacity + 1;
