@@ -11,6 +11,7 @@ import dev.prescale.job.io.Sinks;
 import dev.prescale.job.io.Sources;
 import dev.prescale.job.io.StreamOutput;
 import dev.prescale.job.pipeline.EngineDecider;
+import dev.prescale.job.pipeline.InteractionEventTime;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -165,14 +165,15 @@ public final class JobBenchmark {
         System.gc();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(PrescaleJob.flinkConfiguration(config));
         double rate = Double.parseDouble(opt("rate", "0"));
-        DataStream<String> payloads = env.fromSource(source(), WatermarkStrategy.noWatermarks(), "kafka: " + load.topic())
+        // Event time from the source, per partition, as KafkaIo does (also in the pass-through: same source cost).
+        DataStream<String> payloads = env.fromSource(source(), InteractionEventTime.forPayloads(config), "kafka: " + load.topic())
                 .uid("source-" + config.kafka.interactionsTopic)
                 .map(new WindowCloseProbe(config.windowMillis(), config.maxOutOfOrdernessMillis(), rate))
                 .uid("bench-window-close-probe").name("bench: window close probe");
         if (wholeJob) {
             StreamOutput<ScalingDecision> probe = s -> s.map(new DecisionProbe()).uid("bench-decision-probe").name("bench: decision probe")
                     .sinkTo(new DiscardingSink<>()).uid("bench-decision-discard").name("bench: discard");
-            PrescaleJob.build(env, config, Sources.ofPayloads(payloads, null, null),
+            PrescaleJob.build(env, config, Sources.ofPayloads(payloads, null, null).withInteractionEventTimeAssigned(),
                     new Sinks(List.of(KafkaIo.decisionSink(config), probe),
                             s -> s.map(d -> {
                                 BenchRegistry.DEAD_LETTERS.increment();
@@ -218,9 +219,9 @@ public final class JobBenchmark {
                 .setBounded(OffsetsInitializer.latest())
                 .setDeserializer(new PayloadDeserializationSchema())
                 .setProperty("isolation.level", "read_committed")
-                // Small fetches per partition: one reader takes both partitions in turns, and the job's
-                // watermark (assigned after parsing, not per partition) would make a partition that is
-                // read 1 MB behind the other late. See BENCHMARKS.md.
+                // Small fetches per partition: one reader takes both partitions in turns. With watermarks
+                // assigned after parsing a partition read 1 MB behind the other was late (BENCHMARKS.md);
+                // with watermarks per partition in the source (above) the fetch size no longer matters.
                 .setProperty("max.partition.fetch.bytes", opt("max-partition-fetch-bytes", "32768"))
                 .build();
     }
