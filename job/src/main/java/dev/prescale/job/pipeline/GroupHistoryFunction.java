@@ -6,6 +6,7 @@ import dev.prescale.job.pipeline.history.ChunkedHistory;
 import dev.prescale.job.pipeline.history.HistoryChunk;
 import dev.prescale.job.pipeline.history.HistoryHead;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -170,6 +171,11 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         @Override
         public void clear() {
             state.clear();
+        }
+
+        @Override
+        public Iterable<Map.Entry<Long, HistoryChunk>> entries() throws Exception {
+            return state.entries();
         }
     }
 }

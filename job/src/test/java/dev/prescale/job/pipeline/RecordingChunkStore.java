@@ -12,6 +12,7 @@ final class RecordingChunkStore implements ChunkStore {
     int puts;
     int removes;
     int clears;
+    int scans;
     int maxEntries;
 
     @Override
@@ -37,5 +38,11 @@ final class RecordingChunkStore implements ChunkStore {
     public void clear() {
         clears++;
         chunks.clear();
+    }
+
+    @Override
+    public Iterable<Map.Entry<Long, HistoryChunk>> entries() {
+        scans++;
+        return chunks.entrySet();
     }
 }

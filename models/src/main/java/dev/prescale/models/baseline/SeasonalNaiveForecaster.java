@@ -4,7 +4,6 @@ import dev.prescale.models.Forecast;
 import dev.prescale.models.ForecastRequest;
 import dev.prescale.models.Forecaster;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -87,7 +86,7 @@ public final class SeasonalNaiveForecaster implements Forecaster {
     }
 
     /** 10th and 90th percentiles of x[t] - x[t - lag] over the last {@code window} points. */
-    private static double[] errorQuantiles(double[] x, int lag, int window) {
+    static double[] errorQuantiles(double[] x, int lag, int window) {
         int n = x.length;
         double[] d = new double[Math.max(0, window)];
         int m = 0;
@@ -99,9 +98,78 @@ public final class SeasonalNaiveForecaster implements Forecaster {
         if (m == 0) {
             return new double[] {0, 0};
         }
-        double[] s = Arrays.copyOf(d, m);
-        Arrays.sort(s);
-        return new double[] {quantile(s, 0.1), quantile(s, 0.9)};
+        // Only four order statistics are needed, not a sorted copy: selecting them is linear, where
+        // sorting two days of one-minute errors was the forecaster's whole cost (issue 8).
+        return new double[] {selectedQuantile(d, m, 0.1, 0), selectedQuantile(d, m, 0.9, lowerRank(m, 0.1))};
+    }
+
+    /** Sorted-order rank of the lower neighbour of quantile {@code q} among {@code m} values. */
+    private static int lowerRank(int m, double q) {
+        return (int) Math.floor(q * (m - 1));
+    }
+
+    /**
+     * {@link #quantile} of the first {@code m} values of {@code d}, as if they were sorted, by
+     * selection; reorders {@code d}. Ranks below {@code from} must already be in place (a previous
+     * call for a lower quantile put them there).
+     */
+    static double selectedQuantile(double[] d, int m, double q, int from) {
+        double pos = q * (m - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(m - 1, lo + 1);
+        double low = select(d, Math.min(from, lo), m - 1, lo);
+        // After the selection everything right of lo is >= d[lo]: the next rank is their minimum.
+        double high = low;
+        if (hi > lo) {
+            high = d[lo + 1];
+            for (int i = lo + 2; i < m; i++) {
+                if (d[i] < high) {
+                    high = d[i];
+                }
+            }
+        }
+        return low + (pos - lo) * (high - low);
+    }
+
+    /**
+     * The value of rank {@code k} within {@code d[left..right]}, leaving smaller values left of
+     * {@code k} and larger ones right of it: Hoare's selection with a median-of-three pivot and a
+     * three-way partition (flat series give many equal errors; a two-way one would go quadratic).
+     */
+    private static double select(double[] d, int left, int right, int k) {
+        while (right > left) {
+            double a = d[left];
+            double b = d[(left + right) >>> 1];
+            double c = d[right];
+            double pivot = a < b ? (b < c ? b : Math.max(a, c)) : (a < c ? a : Math.max(b, c));
+            int lt = left;
+            int i = left;
+            int gt = right;
+            while (i <= gt) {
+                if (d[i] < pivot) {
+                    swap(d, lt++, i++);
+                } else if (d[i] > pivot) {
+                    swap(d, i, gt--);
+                } else {
+                    i++;
+                }
+            }
+            // d[left..lt) < pivot, d[lt..gt] == pivot, d(gt..right] > pivot
+            if (k < lt) {
+                right = lt - 1;
+            } else if (k > gt) {
+                left = gt + 1;
+            } else {
+                return d[k];
+            }
+        }
+        return d[k];
+    }
+
+    private static void swap(double[] d, int i, int j) {
+        double t = d[i];
+        d[i] = d[j];
+        d[j] = t;
     }
 
     /** Linear-interpolated quantile of sorted values. */

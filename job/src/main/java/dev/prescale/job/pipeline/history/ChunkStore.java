@@ -1,5 +1,7 @@
 package dev.prescale.job.pipeline.history;
 
+import java.util.Map;
+
 /** Where a group's history chunks live, by chunk index: Flink map state in the job, a map in tests. */
 public interface ChunkStore {
 
@@ -14,4 +16,10 @@ public interface ChunkStore {
 
     /** Removes every chunk of the group. */
     void clear() throws Exception;
+
+    /**
+     * Every chunk of the group, in any order: one scan instead of a lookup per chunk when most of
+     * them are needed (in RocksDB one seek and sequential reads, not one point lookup each).
+     */
+    Iterable<Map.Entry<Long, HistoryChunk>> entries() throws Exception;
 }

@@ -26,6 +26,9 @@ public final class ChunkedHistory {
     /** Names of the covariate series, in the order {@link #fill} writes them. */
     public static final String[] COVARIATES = {"apiCalls", "dataAccesses", "uiEvents", "distinctUsers"};
 
+    /** From this many chunks on, {@link #fill} scans the group's chunks instead of looking each up. */
+    static final int SCAN_FROM_CHUNKS = 3;
+
     private static final int CPU = ResourceType.CPU.ordinal();
     private static final int MEMORY = ResourceType.MEMORY.ordinal();
     private static final int STORAGE = ResourceType.STORAGE.ordinal();
@@ -153,11 +156,24 @@ public final class ChunkedHistory {
         double carried = Double.NaN;
         long end = lastEnd - (long) (known - 1) * windowMillis;
         long n = number(end);
+        long firstChunk = Math.floorDiv(n, chunkWindows);
+        HistoryChunk[] scanned = null;
+        int span = (int) (Math.floorDiv(number(lastEnd), chunkWindows) - firstChunk + 1);
+        if (span >= SCAN_FROM_CHUNKS) {
+            // The stored chunks are those of the context (and at most one more): read them in one scan.
+            scanned = new HistoryChunk[span];
+            for (Map.Entry<Long, HistoryChunk> e : store.entries()) {
+                long k = e.getKey() - firstChunk;
+                if (k >= 0 && k < span) {
+                    scanned[(int) k] = e.getValue();
+                }
+            }
+        }
         int out = 0;
         while (out < known) {
             long c = Math.floorDiv(n, chunkWindows);
             int i = (int) (n - c * chunkWindows);
-            HistoryChunk chunk = store.get(c);
+            HistoryChunk chunk = scanned != null ? scanned[(int) (c - firstChunk)] : store.get(c);
             int stop = Math.min(chunkWindows, i + known - out);
             for (; i < stop; i++, out++, end += windowMillis) {
                 if (end < first) {
