@@ -16,17 +16,24 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.autoscaling.AutoScalingAsyncClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.DescribeAutoScalingGroupsResponse;
+import software.amazon.awssdk.services.autoscaling.model.TagDescription;
 import software.amazon.awssdk.services.autoscaling.model.WarmPoolConfiguration;
 
 /**
  * The sink's logic without Flink: per Auto Scaling group it keeps the newest pending decision, runs
  * at most one apply at a time (Describe, then SetDesiredCapacity and PutWarmPool only where AWS
  * differs), retries retryable errors with backoff under the rate limit, and gives up on fatal
- * ones. All methods, and every callback, run on one thread (the writer's mailbox thread): SDK
+ * ones. Before changing a group it tags the group with the decision ({@link #APPLIED_TAG}), and it
+ * skips a decision older than the group's tag: after a restore from a checkpoint, decisions applied
+ * between that checkpoint and the failure come again and must not be applied twice (an older one
+ * would undo a newer one). All methods, and every callback, run on one thread (the writer's mailbox thread): SDK
  * completions are handed back through {@code writerThread}, delays through {@code scheduler}.
  */
 public final class DecisionDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionDispatcher.class);
+
+    /** Group tag {@code <decision timestamp>/<desired>/<warm pool>} of the newest decision the sink started to apply. */
+    public static final String APPLIED_TAG = "prescale:applied-decision";
 
     private final AutoScalingSinkConfig config;
     private final AutoScalingAsyncClient client;
@@ -38,6 +45,8 @@ public final class DecisionDispatcher {
     private final SinkMetrics metrics;
     private final Map<String, GroupSlot> slots = new HashMap<>();
     private final Set<String> loggedOnce = new HashSet<>();
+    // Off after a fatal answer to CreateOrUpdateTags (e.g. no IAM permission): decisions are still applied.
+    private boolean tagging = true;
 
     /** Per-group bookkeeping. */
     private static final class GroupSlot {
@@ -185,6 +194,19 @@ public final class DecisionDispatcher {
             logOnce("clamp|" + d.target, "Group {}: desired capacity {} is outside [{}, {}], using {}",
                     d.target, d.desiredCapacity, min, max, desired);
         }
+        long taggedAt = appliedTimestamp(group);
+        if (taggedAt > d.timestamp) {
+            // A newer decision was applied (or started) before a restore: this one is a replay.
+            metrics.stale.inc();
+            LOG.info("Group {} is tagged with the decision at {}: not applying the older one at {} again", d.target, taggedAt, d.timestamp);
+            slot.lastDesired = null;
+            slot.lastWarm = null;
+            slot.lastSettled = Math.max(slot.lastSettled, d.timestamp);
+            slot.inFlight = null;
+            slot.failedAttempts = 0;
+            startIfIdle(slot);
+            return;
+        }
         boolean setCapacity = group.desiredCapacity() == null || group.desiredCapacity() != desired;
         int warm = wantedWarmPool(d);
         WarmPoolConfiguration current = group.warmPoolConfiguration();
@@ -203,15 +225,55 @@ public final class DecisionDispatcher {
                 succeed(slot, d, setCapacity);
             }
         };
-        if (setCapacity) {
-            call(slot, () -> client.setDesiredCapacity(b -> b.autoScalingGroupName(d.target)
-                            .desiredCapacity(desired)
-                            // The engine has its own cooldowns; the group's must not veto a forecast.
-                            .honorCooldown(false)),
-                    r -> afterSet.run());
+        Runnable apply = () -> {
+            if (setCapacity) {
+                call(slot, () -> client.setDesiredCapacity(b -> b.autoScalingGroupName(d.target)
+                                .desiredCapacity(desired)
+                                // The engine has its own cooldowns; the group's must not veto a forecast.
+                                .honorCooldown(false)),
+                        r -> afterSet.run());
+            } else {
+                afterSet.run();
+            }
+        };
+        if ((setCapacity || putWarmPool) && tagging && taggedAt != d.timestamp) {
+            // Tag first: a failure between the tag and the change leaves a tag for this decision, whose
+            // replay then applies it (the group does not hold it), while older replays are skipped.
+            String value = d.timestamp + "/" + desired + "/" + warm;
+            call(slot, () -> client.createOrUpdateTags(b -> b.tags(t -> t.resourceId(d.target).resourceType("auto-scaling-group")
+                            .key(APPLIED_TAG).value(value).propagateAtLaunch(false))),
+                    r -> apply.run(),
+                    error -> {
+                        Optional<FatalError> fatal = AwsErrors.classify(fatalChain, error);
+                        if (fatal.isEmpty()) {
+                            onFailure(slot, error);
+                            return;
+                        }
+                        tagging = false;
+                        LOG.warn("Cannot tag Auto Scaling groups ({}): decisions are applied without the {} tag, so after a restore "
+                                + "a decision applied since the last checkpoint may be applied again", fatal.get(), APPLIED_TAG);
+                        apply.run();
+                    });
         } else {
-            afterSet.run();
+            apply.run();
         }
+    }
+
+    /** The decision timestamp in the group's {@link #APPLIED_TAG}, or Long.MIN_VALUE without a readable tag. */
+    static long appliedTimestamp(AutoScalingGroup group) {
+        if (!group.hasTags()) {
+            return Long.MIN_VALUE;
+        }
+        for (TagDescription t : group.tags()) {
+            if (APPLIED_TAG.equals(t.key()) && t.value() != null) {
+                try {
+                    return Long.parseLong(t.value().split("/", 2)[0]);
+                } catch (NumberFormatException e) {
+                    return Long.MIN_VALUE;
+                }
+            }
+        }
+        return Long.MIN_VALUE;
     }
 
     private boolean warmPoolMatches(WarmPoolConfiguration current, int warm) {
@@ -287,6 +349,11 @@ public final class DecisionDispatcher {
 
     /** Issues one API call when the rate limiter allows, and continues on the writer thread. */
     private <T> void call(GroupSlot slot, Supplier<CompletableFuture<T>> request, Consumer<T> next) {
+        call(slot, request, next, error -> onFailure(slot, error));
+    }
+
+    /** As above, with the handler of a failed call. */
+    private <T> void call(GroupSlot slot, Supplier<CompletableFuture<T>> request, Consumer<T> next, Consumer<Throwable> failed) {
         Runnable issue = () -> {
             CompletableFuture<T> future;
             try {
@@ -296,7 +363,7 @@ public final class DecisionDispatcher {
             }
             future.whenComplete((result, error) -> writerThread.execute(() -> {
                 if (error != null) {
-                    onFailure(slot, error);
+                    failed.accept(error);
                     return;
                 }
                 try {

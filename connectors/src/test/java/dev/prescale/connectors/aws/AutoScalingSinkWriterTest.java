@@ -30,17 +30,18 @@ class AutoScalingSinkWriterTest {
 
         w.write(decision("web", 1_000, 5, 2), null);
         drainMailbox(ctx);
-        assertThat(aws.calls).containsExactly("describe [web]", "set web 5", "warm web 2 2 Stopped false");
+        // The group is tagged with the decision before it changes (see DecisionDispatcher.APPLIED_TAG).
+        assertThat(aws.calls).containsExactly("describe [web]", "tag web prescale:applied-decision=1000/5/2", "set web 5", "warm web 2 2 Stopped false");
 
         // Same values again: nothing at all is sent.
         w.write(decision("web", 2_000, 5, 2), null);
         drainMailbox(ctx);
-        assertThat(aws.calls).hasSize(3);
+        assertThat(aws.calls).hasSize(4);
 
-        // Only the warm pool changes: Describe, then PutWarmPool alone.
+        // Only the warm pool changes: Describe, the tag, then PutWarmPool alone.
         w.write(decision("web", 3_000, 5, 3), null);
         drainMailbox(ctx);
-        assertThat(aws.calls.subList(3, aws.calls.size())).containsExactly("describe [web]", "warm web 3 3 Stopped false");
+        assertThat(aws.calls.subList(4, aws.calls.size())).containsExactly("describe [web]", "tag web prescale:applied-decision=3000/5/3", "warm web 3 3 Stopped false");
         assertThat(w.metrics().applied.getCount()).isEqualTo(2);
         assertThat(w.metrics().unchanged.getCount()).isEqualTo(1);
         assertThat(aws.groups.get("web").desired).isEqualTo(5);
@@ -72,7 +73,8 @@ class AutoScalingSinkWriterTest {
         drainMailbox(ctx);
         w.write(decision("web", 2_000, 0, 0), null);
         drainMailbox(ctx);
-        assertThat(aws.calls).containsExactly("describe [web]", "set web 20", "describe [web]", "set web 2");
+        assertThat(aws.calls).containsExactly("describe [web]", "tag web prescale:applied-decision=1000/20/-1", "set web 20",
+                "describe [web]", "tag web prescale:applied-decision=2000/2/-1", "set web 2");
         assertThat(w.metrics().clamped.getCount()).isEqualTo(2);
     }
 
@@ -213,9 +215,39 @@ class AutoScalingSinkWriterTest {
         second.write(decision("api", 1_000, 8, 2), null);
         drainMailbox(ctx2);
         assertThat(before.stream().filter(c -> c.startsWith("set web")).count()).isEqualTo(1);
-        assertThat(aws.calls).containsExactly("describe [api]", "set api 8", "warm api 2 2 Stopped false");
+        assertThat(aws.calls).containsExactly("describe [api]", "tag api prescale:applied-decision=1000/8/2", "set api 8", "warm api 2 2 Stopped false");
         assertThat(second.metrics().stale.getCount()).isEqualTo(2);
         assertThat(second.snapshotState(8).get(0).pending()).isEmpty();
+    }
+
+    @Test
+    void decisionsAppliedAfterTheCheckpointAreNotAppliedAgainWhenReplayed() throws Exception {
+        TestSinkInitContext ctx = new TestSinkInitContext();
+        RecordingAutoScalingClient aws = new RecordingAutoScalingClient().group("web", 1, 50, 2);
+        AutoScalingSinkWriter first = writer(ctx, testConfig().build(), aws);
+        List<AutoScalingWriterState> checkpoint = first.snapshotState(1);
+        // Applied after the checkpoint, then the TaskManager dies.
+        first.write(decision("web", 1_000, 5, 1), null);
+        drainMailbox(ctx);
+        first.write(decision("web", 2_000, 9, 2), null);
+        drainMailbox(ctx);
+        first.close();
+        assertThat(aws.count("set web")).isEqualTo(2);
+
+        // Restored from the checkpoint, the job emits both decisions again.
+        aws.calls.clear();
+        TestSinkInitContext ctx2 = new TestSinkInitContext();
+        AutoScalingSinkWriter second = new AutoScalingSinkWriter(ctx2, testConfig().build(), c -> aws, checkpoint);
+        second.write(decision("web", 1_000, 5, 1), null);
+        drainMailbox(ctx2);
+        second.write(decision("web", 2_000, 9, 2), null);
+        drainMailbox(ctx2);
+        // Without the tag the first would set 5 again (undoing the newer 9) and the second 9 again.
+        assertThat(aws.calls).containsExactly("describe [web]", "describe [web]");
+        assertThat(aws.groups.get("web").desired).isEqualTo(9);
+        assertThat(second.metrics().stale.getCount()).isEqualTo(1);
+        assertThat(second.metrics().unchanged.getCount()).isEqualTo(1);
+        assertThat(second.snapshotState(2).get(0).lastSettled()).containsEntry("web", 2_000L);
     }
 
     @Test
@@ -262,10 +294,16 @@ class AutoScalingSinkWriterTest {
         assertThat(aws.calls).containsExactly("describe [a]", "describe [b]");
         ctx.getTestProcessingTimeService().advance(500);
         drainMailbox(ctx);
-        assertThat(aws.calls).containsExactly("describe [a]", "describe [b]", "set a 1");
+        assertThat(aws.calls).containsExactly("describe [a]", "describe [b]", "tag a prescale:applied-decision=1000/1/-1");
         ctx.getTestProcessingTimeService().advance(500);
         drainMailbox(ctx);
-        assertThat(aws.calls).containsExactly("describe [a]", "describe [b]", "set a 1", "set b 1");
-        assertThat(w.metrics().rateLimited.getCount()).isEqualTo(3);
+        assertThat(aws.calls).containsExactly("describe [a]", "describe [b]", "tag a prescale:applied-decision=1000/1/-1", "tag b prescale:applied-decision=1000/1/-1");
+        ctx.getTestProcessingTimeService().advance(500);
+        drainMailbox(ctx);
+        assertThat(aws.calls).endsWith("set a 1");
+        ctx.getTestProcessingTimeService().advance(500);
+        drainMailbox(ctx);
+        assertThat(aws.calls).endsWith("set a 1", "set b 1").hasSize(6);
+        assertThat(w.metrics().rateLimited.getCount()).isEqualTo(5);
     }
 }

@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.autoscaling.AutoScalingAsyncClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.CreateOrUpdateTagsRequest;
+import software.amazon.awssdk.services.autoscaling.model.CreateOrUpdateTagsResponse;
 import software.amazon.awssdk.services.autoscaling.model.DescribeAutoScalingGroupsRequest;
 import software.amazon.awssdk.services.autoscaling.model.DescribeAutoScalingGroupsResponse;
 import software.amazon.awssdk.services.autoscaling.model.InstanceReusePolicy;
@@ -17,6 +19,8 @@ import software.amazon.awssdk.services.autoscaling.model.PutWarmPoolRequest;
 import software.amazon.awssdk.services.autoscaling.model.PutWarmPoolResponse;
 import software.amazon.awssdk.services.autoscaling.model.SetDesiredCapacityRequest;
 import software.amazon.awssdk.services.autoscaling.model.SetDesiredCapacityResponse;
+import software.amazon.awssdk.services.autoscaling.model.Tag;
+import software.amazon.awssdk.services.autoscaling.model.TagDescription;
 import software.amazon.awssdk.services.autoscaling.model.WarmPoolConfiguration;
 
 /**
@@ -30,6 +34,7 @@ public class RecordingAutoScalingClient implements AutoScalingAsyncClient {
         public int max;
         public int desired;
         public WarmPoolConfiguration warmPool;
+        public final Map<String, String> tags = new LinkedHashMap<>();
 
         FakeGroup(int min, int max, int desired) {
             this.min = min;
@@ -78,8 +83,11 @@ public class RecordingAutoScalingClient implements AutoScalingAsyncClient {
             for (String name : request.autoScalingGroupNames()) {
                 FakeGroup g = groups.get(name);
                 if (g != null) {
+                    List<TagDescription> tags = new ArrayList<>();
+                    g.tags.forEach((k, v) -> tags.add(TagDescription.builder().resourceId(name).resourceType("auto-scaling-group")
+                            .key(k).value(v).propagateAtLaunch(false).build()));
                     out.add(AutoScalingGroup.builder().autoScalingGroupName(name).minSize(g.min).maxSize(g.max)
-                            .desiredCapacity(g.desired).warmPoolConfiguration(g.warmPool).build());
+                            .desiredCapacity(g.desired).warmPoolConfiguration(g.warmPool).tags(tags).build());
                 }
             }
             return DescribeAutoScalingGroupsResponse.builder().autoScalingGroups(out).build();
@@ -104,6 +112,17 @@ public class RecordingAutoScalingClient implements AutoScalingAsyncClient {
                     .instanceReusePolicy(InstanceReusePolicy.builder().reuseOnScaleIn(request.instanceReusePolicy().reuseOnScaleIn()).build())
                     .build();
             return PutWarmPoolResponse.builder().build();
+        });
+    }
+
+    @Override
+    public CompletableFuture<CreateOrUpdateTagsResponse> createOrUpdateTags(CreateOrUpdateTagsRequest request) {
+        Tag t = request.tags().get(0);
+        return answer("tag " + t.resourceId() + " " + t.key() + "=" + t.value(), () -> {
+            for (Tag each : request.tags()) {
+                groups.get(each.resourceId()).tags.put(each.key(), each.value());
+            }
+            return CreateOrUpdateTagsResponse.builder().build();
         });
     }
 

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * A local stand-in for the EC2 Auto Scaling API, for tests and demos without an AWS account. It
  * speaks the AWS Query protocol (form-encoded POST with {@code Action} and {@code Version=2011-01-01},
  * XML answers, AWS error bodies with the right HTTP status) for the calls the sink makes:
- * DescribeAutoScalingGroups, SetDesiredCapacity, PutWarmPool, plus DescribeWarmPool,
+ * DescribeAutoScalingGroups (with the groups' tags), SetDesiredCapacity, PutWarmPool, CreateOrUpdateTags
+ * (groups only), plus DescribeWarmPool,
  * DeleteWarmPool and a CreateAutoScalingGroup-lite (name, MinSize, MaxSize, DesiredCapacity).
  * SigV4 signatures are accepted without being checked. Groups and their launch delays live in
  * {@link SimulatedAutoScaling}; faults come from {@link FaultInjector}, driven from Java or from
@@ -181,6 +182,9 @@ public final class LocalAutoScalingEndpoint implements AutoCloseable {
                         Boolean.parseBoolean(p.getOrDefault("InstanceReusePolicy.ReuseOnScaleIn", "false")));
                 return new QueryXml().openRoot("PutWarmPoolResponse").open("PutWarmPoolResult").close("PutWarmPoolResult")
                         .responseMetadata(requestId).close("PutWarmPoolResponse").toString();
+            case "CreateOrUpdateTags":
+                createOrUpdateTags(p);
+                return QueryXml.emptyResponse(action, requestId);
             case "DescribeWarmPool":
                 return describeWarmPool(service.group(required(p, "AutoScalingGroupName")), requestId);
             case "DeleteWarmPool":
@@ -222,10 +226,45 @@ public final class LocalAutoScalingEndpoint implements AutoCloseable {
                 warmPoolConfiguration(xml, g.warmPool);
                 xml.element("WarmPoolSize", g.warmInstances.size());
             }
+            xml.open("Tags");
+            for (Map.Entry<String, String> t : g.tags.entrySet()) {
+                xml.open("member")
+                        .element("ResourceId", g.name)
+                        .element("ResourceType", "auto-scaling-group")
+                        .element("Key", t.getKey())
+                        .element("Value", t.getValue())
+                        .element("PropagateAtLaunch", false)
+                        .close("member");
+            }
+            xml.close("Tags");
             xml.close("member");
         }
         return xml.close("AutoScalingGroups").close("DescribeAutoScalingGroupsResult")
                 .responseMetadata(requestId).close("DescribeAutoScalingGroupsResponse").toString();
+    }
+
+    /** Tags.member.N.{ResourceId, ResourceType, Key, Value}: every tag names an existing group. */
+    private void createOrUpdateTags(Map<String, String> p) {
+        Map<Integer, Map<String, String>> tags = new TreeMap<>();
+        for (Map.Entry<String, String> e : p.entrySet()) {
+            String[] parts = e.getKey().split("\\.");
+            if (parts.length == 4 && parts[0].equals("Tags") && parts[1].equals("member")) {
+                try {
+                    tags.computeIfAbsent(Integer.parseInt(parts[2]), i -> new LinkedHashMap<>()).put(parts[3], e.getValue());
+                } catch (NumberFormatException bad) {
+                    throw AutoScalingApiException.validation("bad list parameter " + e.getKey());
+                }
+            }
+        }
+        if (tags.isEmpty()) {
+            throw AutoScalingApiException.validation("Tags is required");
+        }
+        for (Map<String, String> t : tags.values()) {
+            if (!"auto-scaling-group".equals(t.get("ResourceType"))) {
+                throw AutoScalingApiException.validation("ResourceType must be auto-scaling-group");
+            }
+            service.tag(t.get("ResourceId"), t.get("Key"), t.get("Value"));
+        }
     }
 
     private String describeWarmPool(SimulatedAutoScaling.GroupView g, String requestId) {

@@ -4,10 +4,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The simulated Auto Scaling service behind the local endpoint: groups with min, max and desired
@@ -61,6 +63,8 @@ public final class SimulatedAutoScaling {
         public final List<SimInstance> instances;
         public final WarmPoolConfig warmPool;
         public final List<SimInstance> warmInstances;
+        /** The group's tags (key to value). */
+        public final Map<String, String> tags;
 
         GroupView(Group g) {
             this.name = g.name;
@@ -71,6 +75,7 @@ public final class SimulatedAutoScaling {
             this.instances = copy(g.instances);
             this.warmPool = g.warmPool;
             this.warmInstances = copy(g.warm);
+            this.tags = Collections.unmodifiableMap(new TreeMap<>(g.tags));
         }
 
         public long count(String state) {
@@ -118,6 +123,7 @@ public final class SimulatedAutoScaling {
         final List<SimInstance> instances = new ArrayList<>();
         WarmPoolConfig warmPool;
         final List<SimInstance> warm = new ArrayList<>();
+        final Map<String, String> tags = new TreeMap<>();
 
         Group(String name, int min, int max, Instant created) {
             this.name = name;
@@ -214,6 +220,15 @@ public final class SimulatedAutoScaling {
             }
         }
         reconcile(g);
+    }
+
+    /** CreateOrUpdateTags for one tag of one group. */
+    public synchronized void tag(String name, String key, String value) {
+        Group g = existing(name);
+        if (key == null || key.isEmpty() || key.length() > 128 || (value != null && value.length() > 256)) {
+            throw AutoScalingApiException.validation("tag keys are 1-128 characters, values at most 256");
+        }
+        g.tags.put(key, value == null ? "" : value);
     }
 
     public synchronized void deleteWarmPool(String name) {
