@@ -406,7 +406,7 @@ class AwsFaultStormITCase {
 
     /**
      * Live traffic every 250 ms with event time = now: four users in checkout and four in reports,
-     * whose CPU grows with time, so decisions keep changing.
+     * whose CPU grows with time, so decisions keep changing; every second each group's instances in service.
      */
     private static void sendTraffic(AtomicBoolean sending, long start) {
         try (KafkaProducer<String, String> producer = producer()) {
@@ -414,9 +414,17 @@ class AwsFaultStormITCase {
             // Every input topic carries a record, so that no source holds event time back.
             producer.send(new ProducerRecord<>("scheduled-events", "{\"id\":\"later\",\"group\":\"checkout\",\"start\":"
                     + (now + 3_600_000) + ",\"end\":" + (now + 3_700_000) + ",\"extra\":{\"cpu\":1}}"));
-            producer.send(new ProducerRecord<>("utilization", "{\"ts\":" + now + ",\"target\":\"web\",\"cpu\":1.0,\"inService\":1}"));
+            int tick = 0;
             while (sending.get()) {
                 now = System.currentTimeMillis();
+                if (tick++ % 4 == 0) {
+                    // A monitoring feed: each group's instances in service, as the endpoint simulates them. (The
+                    // engine steps from the last measured count; a single stale count would cap every decision.)
+                    for (String t : TARGETS) {
+                        producer.send(new ProducerRecord<>("utilization", "{\"ts\":" + now + ",\"target\":\"" + t
+                                + "\",\"inService\":" + endpoint.service().group(t).inService() + "}"));
+                    }
+                }
                 double elapsed = (now - start) / 1000.0;
                 for (int u = 0; u < 4; u++) {
                     producer.send(new ProducerRecord<>("interactions", interaction(now, "user-" + u, "checkout", 40 * (1 + elapsed / 2))));
