@@ -103,7 +103,13 @@ public final class PrescaleJob {
             anonymized = sources.interactionPayloads
                     .process(new ValidateAndAnonymize(topic, key, config.maxClockSkewMillis(), sources.interactionEventTimeAssigned))
                     .uid("validate-anonymize").name("validate + pseudonymize");
-            deadLetters = anonymized.getSideOutput(DeadLetters.TAG);
+            // Dead letters leave with the time they were rejected: a source that stamps event time gives a
+            // bad record its payload's ts, which may be missing (Long.MIN_VALUE) or far ahead, and Kafka
+            // refuses such record timestamps (negative, or beyond log.message.timestamp.after.max.ms).
+            deadLetters = anonymized.getSideOutput(DeadLetters.TAG)
+                    .assignTimestampsAndWatermarks(WatermarkStrategy.<DeadLetter>forGenerator(c -> new NeverHoldsBackWatermarks<>())
+                            .withTimestampAssigner((d, ts) -> d.ts))
+                    .uid("dead-letter-time").name("dead letters: time of rejection");
         } else {
             anonymized = sources.interactions
                     .map(new AnonymizeInteractions(key)).uid("anonymize").name("pseudonymize");
@@ -138,7 +144,7 @@ public final class PrescaleJob {
                 .keyBy(w -> w.group)
                 .process(new GroupHistoryFunction(config.contextWindows(), windowMillis, config.horizonSteps(),
                         config.historyTtlMillis(), forecasters.usesCovariates()))
-                .uid("group-history").name("group history");
+                .uid(GroupHistoryFunction.UID).name("group history");
         if (config.usageLog != null && config.usageLog.path != null && !config.usageLog.path.isBlank()) {
             // What the forecaster saw, after k-anonymity: the input of scripts/train.sh --usage.
             tasks.map(UsageRow::of).returns(TypeInformation.of(UsageRow.class)).uid("usage-rows").name("usage rows")

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -44,7 +45,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  *   <li>{@code parallelism}: the whole job at parallelism 1 and 2 alternately.</li>
  *   <li>{@code scale}: one whole-job run; state, checkpoint and memory figures.</li>
  * </ul>
- * Options: {@code --bootstrap --groups --windows --per-group --rounds --parallelism --rate
+ * Options: {@code --bootstrap --groups --windows --per-group --rounds --parallelism --prefill-history --rate
  * (events/s per source subtask, 0 = as fast as possible) --checkpoint-interval --model --work-dir}.
  */
 public final class JobBenchmark {
@@ -54,6 +55,7 @@ public final class JobBenchmark {
     private final InteractionLoad load;
     private final Path workDir;
     private int runs;
+    private String prefill;
 
     private JobBenchmark(Map<String, String> opts) {
         this.opts = opts;
@@ -160,13 +162,16 @@ public final class JobBenchmark {
         deleteTree(dir);
         Files.createDirectories(dir);
         int restPort = freePort();
-        PrescaleConfig config = config(dir, parallelism, restPort);
+        PrescaleConfig config = config(dir, parallelism, restPort, wholeJob ? prefilledSavepoint() : null);
         BenchRegistry.reset();
         System.gc();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(PrescaleJob.flinkConfiguration(config));
         double rate = Double.parseDouble(opt("rate", "0"));
-        // Event time from the source, per partition, as KafkaIo does (also in the pass-through: same source cost).
-        DataStream<String> payloads = env.fromSource(source(), InteractionEventTime.forPayloads(config), "kafka: " + load.topic())
+        // The whole job: payloads validated and stamped in the source, per partition, as KafkaIo does (parsed
+        // once there). The pass-through parses in its map instead: one parse per record either way.
+        DataStream<String> payloads = env.fromSource(source(),
+                        wholeJob ? InteractionEventTime.forPayloads(config) : WatermarkStrategy.<String>noWatermarks(),
+                        "kafka: " + load.topic())
                 .uid("source-" + config.kafka.interactionsTopic)
                 .map(new WindowCloseProbe(config.windowMillis(), config.maxOutOfOrdernessMillis(), rate))
                 .uid("bench-window-close-probe").name("bench: window close probe");
@@ -227,7 +232,36 @@ public final class JobBenchmark {
     }
 
     /** The job's configuration for one run: one-minute windows, every group to one target. */
-    private PrescaleConfig config(Path dir, int parallelism, int restPort) throws IOException {
+    /**
+     * With {@code --prefill-history true}: a savepoint (written once per benchmark, State Processor
+     * API) in which every group already has a full context of history up to the load's first
+     * window, so whole-job runs start from steady state instead of from young groups.
+     */
+    private String prefilledSavepoint() throws Exception {
+        if (!Boolean.parseBoolean(opt("prefill-history", "false"))) {
+            return null;
+        }
+        if (prefill == null) {
+            Path dir = workDir.resolve("prefill-savepoint");
+            deleteTree(dir);
+            PrescaleConfig c = config(workDir.resolve("prefill-config"), 1, freePort(), null);
+            long t0 = System.nanoTime();
+            prefill = HistoryPrefill.write(c, load.groups, InteractionLoad.START_MILLIS, dir,
+                    ModelLocationFactory.checked(c.forecast.model).usesCovariates());
+            System.out.printf("prefill_savepoint=%s groups=%d windows_per_group=%d written_in_s=%.1f bytes=%d%n", prefill,
+                    load.groups, c.contextWindows(), (System.nanoTime() - t0) / 1e9, treeBytes(dir));
+        }
+        return prefill;
+    }
+
+    private static long treeBytes(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private PrescaleConfig config(Path dir, int parallelism, int restPort, String savepoint) throws IOException {
+        Files.createDirectories(dir);
         Path key = dir.resolve("hmac.key");
         Files.writeString(key, "benchmark-secret-key-0123456789abcdef\n");
         String yaml = String.join("\n",
@@ -261,6 +295,9 @@ public final class JobBenchmark {
                 "  rest.port: '" + restPort + "'",
                 "  taskmanager.numberOfTaskSlots: '" + parallelism + "'",
                 "  state.backend.rocksdb.localdir: " + dir.resolve("rocksdb"),
+                // Pinned so that a prefilled savepoint (written for this many key groups) restores.
+                "  pipeline.max-parallelism: '" + HistoryPrefill.MAX_PARALLELISM + "'",
+                savepoint == null ? "" : "  execution.state-recovery.path: '" + savepoint + "'",
                 "");
         return PrescaleConfig.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
     }

@@ -29,6 +29,8 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
 
     /** Windows per chunk: a window rewrites about 1.7 KB (2.6 KB with covariates); 2 days are 49 chunks. */
     public static final int DEFAULT_CHUNK_WINDOWS = 60;
+    /** The operator's uid in the job graph (its state in checkpoints and savepoints is found by it). */
+    public static final String UID = "group-history";
 
     private static final String[] NO_NAMES = new String[0];
     private static final double[][] NO_SERIES = new double[0][];
@@ -71,19 +73,33 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     @Override
     public void open(OpenContext openContext) {
         history = new ChunkedHistory(capacity, windowMillis, chunkWindows, covariates);
-        headDescriptor = new ValueStateDescriptor<>("history-head", TypeInformation.of(HistoryHead.class));
-        // TTL is in processing time (all Flink offers); a group quiet for the TTL starts afresh.
-        headDescriptor.enableTimeToLive(ttl(ttlMillis));
+        headDescriptor = headStateDescriptor(ttlMillis);
         head = getRuntimeContext().getState(headDescriptor);
-        chunksDescriptor = new MapStateDescriptor<>("history-chunks", Types.LONG, TypeInformation.of(HistoryChunk.class));
+        chunksDescriptor = chunksStateDescriptor(capacity, windowMillis, chunkWindows, ttlMillis);
+        chunks = getRuntimeContext().getMapState(chunksDescriptor);
+        store = new MapStateChunks(chunks);
+    }
+
+    /** The head's state: name, serializer and TTL (shared with the benchmark's savepoint prefill). */
+    public static ValueStateDescriptor<HistoryHead> headStateDescriptor(long ttlMillis) {
+        ValueStateDescriptor<HistoryHead> d = new ValueStateDescriptor<>("history-head", TypeInformation.of(HistoryHead.class));
+        // TTL is in processing time (all Flink offers); a group quiet for the TTL starts afresh.
+        d.enableTimeToLive(ttl(ttlMillis));
+        return d;
+    }
+
+    /** The chunk map's state: name, serializers and TTL (shared with the benchmark's savepoint prefill). */
+    public static MapStateDescriptor<Long, HistoryChunk> chunksStateDescriptor(int capacity, long windowMillis,
+            int chunkWindows, long ttlMillis) {
+        MapStateDescriptor<Long, HistoryChunk> d =
+                new MapStateDescriptor<>("history-chunks", Types.LONG, TypeInformation.of(HistoryChunk.class));
         // A chunk is written while its windows arrive and read for a whole context afterwards: its
         // TTL must outlive the context, or a live group would lose its older windows. The head
         // decides whether the group is alive (a new head clears stale chunks); this TTL only
         // bounds the state of groups that never come back.
         long chunkSpanMillis = (long) (capacity + chunkWindows) * windowMillis;
-        chunksDescriptor.enableTimeToLive(ttl(ttlMillis + chunkSpanMillis));
-        chunks = getRuntimeContext().getMapState(chunksDescriptor);
-        store = new MapStateChunks(chunks);
+        d.enableTimeToLive(ttl(ttlMillis + chunkSpanMillis));
+        return d;
     }
 
     private static StateTtlConfig ttl(long millis) {
