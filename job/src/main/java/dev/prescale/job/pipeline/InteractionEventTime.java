@@ -2,7 +2,6 @@ package dev.prescale.job.pipeline;
 
 import dev.prescale.connectors.records.Interaction;
 import dev.prescale.job.config.PrescaleConfig;
-import dev.prescale.job.io.PayloadTimestamp;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -10,21 +9,17 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 /**
  * The event-time strategies of the interactions: bounded out-of-orderness, idleness and the clock
  * skew guard from the configuration. {@link #forPayloads} goes into the Kafka source, so that
- * watermarks are generated per partition and merged by the source; {@link #forRecords} is applied
+ * watermarks are generated per partition (from valid records only) and merged by the source; {@link #forRecords} is applied
  * after parsing when the source did not assign event time (tests, trace replays).
  */
 public final class InteractionEventTime {
 
-    /**
-     * The validator's accepted range, [2000-01-01, 2100-01-01) in epoch milliseconds: a payload
-     * timestamp outside it belongs to a record the validator rejects and must not move event time.
-     */
-    static final long MIN_VALID_TS = 946_684_800_000L;
-    static final long MAX_VALID_TS = 4_102_444_800_000L;
-
     private InteractionEventTime() {}
 
-    /** For raw payloads in the source: the top-level ts read without parsing, or none. */
+    /**
+     * For raw payloads in the source: each payload is validated there ({@link SourceValidation}) and
+     * only a valid record's ts counts; an invalid one gets {@link Long#MIN_VALUE} and no say in event time.
+     */
     public static WatermarkStrategy<String> forPayloads(PrescaleConfig c) {
         return forPayloads(c, Clock.systemUTC());
     }
@@ -33,7 +28,7 @@ public final class InteractionEventTime {
         long ooo = c.maxOutOfOrdernessMillis();
         long skew = c.maxClockSkewMillis();
         return WatermarkStrategy.<String>forGenerator(ctx -> new SkewGuardedWatermarks<>(ooo, skew, clock))
-                .withTimestampAssigner((payload, kafkaTimestamp) -> payloadTimestamp(payload))
+                .withTimestampAssigner(new SourceValidation.TimestampAssigner(c.kafka.interactionsTopic))
                 .withIdleness(Duration.ofMillis(c.idlenessMillis()));
     }
 
@@ -47,9 +42,4 @@ public final class InteractionEventTime {
                 .withIdleness(Duration.ofMillis(c.idlenessMillis()));
     }
 
-    /** The payload's ts when it is one the validator could accept, else {@link Long#MIN_VALUE}. */
-    public static long payloadTimestamp(String payload) {
-        long ts = PayloadTimestamp.read(payload);
-        return ts >= MIN_VALID_TS && ts < MAX_VALID_TS ? ts : Long.MIN_VALUE;
-    }
 }

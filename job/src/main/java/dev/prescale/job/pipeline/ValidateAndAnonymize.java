@@ -34,7 +34,7 @@ public class ValidateAndAnonymize extends ProcessFunction<String, Interaction> {
 
     /**
      * @param maxClockSkewMillis records further ahead of processing time are dead-lettered; 0: no guard
-     * @param stampedBySource whether the source assigned each record's event time from its payload
+     * @param stampedBySource whether the source validated each payload and assigned its event time
      *     ({@link InteractionEventTime#forPayloads}); records go on with that timestamp, so it must be their ts
      */
     public ValidateAndAnonymize(String topic, HmacKeySource keySource, long maxClockSkewMillis, boolean stampedBySource) {
@@ -54,7 +54,11 @@ public class ValidateAndAnonymize extends ProcessFunction<String, Interaction> {
     @Override
     public void processElement(String payload, Context ctx, Collector<Interaction> out) {
         long now = ctx.timerService().currentProcessingTime();
-        Validated<Interaction> v = validator.validate(payload, now);
+        // Validated in the source already when it stamped event time (parsed once); else here.
+        Validated<Interaction> v = stampedBySource ? SourceValidation.take(payload) : null;
+        if (v == null) {
+            v = validator.validate(payload, now);
+        }
         DeadLetter d;
         if (v.isValid()) {
             Interaction i = v.value();
@@ -80,7 +84,7 @@ public class ValidateAndAnonymize extends ProcessFunction<String, Interaction> {
                     + " (window.maxClockSkew allows " + maxClockSkewMillis + " ms)";
         }
         if (stampedBySource && (stamped == null || stamped != ts)) {
-            // Cannot happen while PayloadTimestamp agrees with the validator; never window a record at the wrong time.
+            // Cannot happen while the source stamps with the validated ts; never window a record at the wrong time.
             return "ts " + ts + " differs from the event time the source read from the payload (" + stamped + ")";
         }
         return null;

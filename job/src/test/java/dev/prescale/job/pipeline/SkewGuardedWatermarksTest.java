@@ -2,7 +2,6 @@ package dev.prescale.job.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prescale.connectors.json.InteractionValidator;
 import dev.prescale.job.config.PrescaleConfig;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +86,7 @@ class SkewGuardedWatermarksTest {
     }
 
     @Test
-    void thePayloadStrategyStampsFromTheTopLevelTsAndKeepsInvalidOnesOutOfEventTime() throws Exception {
+    void thePayloadStrategyStampsValidRecordsOnlyAndKeepsInvalidOnesOutOfEventTime() throws Exception {
         PrescaleConfig c = config("window: {maxOutOfOrderness: 2s, maxClockSkew: 1h}\n");
         WatermarkStrategy<String> s = InteractionEventTime.forPayloads(c, CLOCK);
         TimestampAssigner<String> ts = s.createTimestampAssigner(UnregisteredMetricsGroup::new);
@@ -104,14 +103,16 @@ class SkewGuardedWatermarksTest {
         });
         RecordingOutput out = new RecordingOutput();
         String[] payloads = {
-                "{\"ts\":" + (NOW - 10_000) + ",\"meta\":{\"ts\":" + NOW + "}}",
+                valid(NOW - 10_000, ",\"meta\":{\"ts\":" + NOW + "}"),
+                valid(NOW - 5_000, ",\"memMb\":-1"), // invalid elsewhere: must not move event time
+                valid(NOW - 5_000, ",\"cpuMillis\":\"NaN\""),
                 "{\"ts\":\"yesterday\"}",
                 "not json",
-                "{\"ts\":" + (NOW + 2 * HOUR) + "}", // beyond the skew
-                "{\"ts\":4200000000000}", // after 2100: the validator's range
-                "{\"ts\":1}", // before 2000
+                valid(NOW + 2 * HOUR, ""), // valid, but beyond the skew
+                valid(4_200_000_000_000L, ""), // after 2100
         };
-        long[] expected = {NOW - 10_000, Long.MIN_VALUE, Long.MIN_VALUE, NOW + 2 * HOUR, Long.MIN_VALUE, Long.MIN_VALUE};
+        long[] expected = {NOW - 10_000, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, NOW + 2 * HOUR,
+                Long.MIN_VALUE};
         for (int i = 0; i < payloads.length; i++) {
             long t = ts.extractTimestamp(payloads[i], 42L);
             assertThat(t).as(payloads[i]).isEqualTo(expected[i]);
@@ -122,14 +123,18 @@ class SkewGuardedWatermarksTest {
     }
 
     @Test
-    void theAcceptedRangeIsTheValidators() {
-        InteractionValidator v = new InteractionValidator("t");
-        for (long t : new long[] {InteractionEventTime.MIN_VALID_TS - 1, InteractionEventTime.MIN_VALID_TS,
-                InteractionEventTime.MAX_VALID_TS - 1, InteractionEventTime.MAX_VALID_TS}) {
-            String p = "{\"ts\":" + t + ",\"user\":\"u\",\"group\":\"g\",\"kind\":\"UI\"}";
-            boolean stamped = InteractionEventTime.payloadTimestamp(p) != Long.MIN_VALUE;
-            assertThat(stamped).as("ts " + t).isEqualTo(v.validate(p, 0).isValid());
-        }
+    void theSourceHandsItsValidationToTheOperatorForTheSamePayloadOnly() {
+        SourceValidation.TimestampAssigner a = new SourceValidation.TimestampAssigner("interactions");
+        String p = valid(NOW, "");
+        a.extractTimestamp(p, 0);
+        assertThat(SourceValidation.take(new String(p))).as("an equal but other payload").isNull();
+        a.extractTimestamp(p, 0);
+        assertThat(SourceValidation.take(p)).isNotNull().satisfies(v -> assertThat(v.value().ts).isEqualTo(NOW));
+        assertThat(SourceValidation.take(p)).as("taken once").isNull();
+    }
+
+    private static String valid(long ts, String extra) {
+        return "{\"ts\":" + ts + ",\"user\":\"u\",\"group\":\"g\",\"kind\":\"UI\"" + extra + "}";
     }
 
     @Test

@@ -84,7 +84,8 @@ class ValidateAndAnonymizeTest {
     void whenTheSourceStampedEventTimeTheRecordKeepsItAndAMismatchIsDeadLettered() throws Exception {
         try (var h = harness(HOUR, true)) {
             String p = payload(NOW - 1000, "alice");
-            h.processElement(new StreamRecord<>(p, InteractionEventTime.payloadTimestamp(p)));
+            // As the source does: validate and stamp, then the chained operator takes the result.
+            h.processElement(new StreamRecord<>(p, new SourceValidation.TimestampAssigner("interactions").extractTimestamp(p, 0)));
             h.processElement(new StreamRecord<>(payload(NOW - 2000, "bob"), NOW - 5000));
             List<Interaction> ok = valid(h);
             assertThat(ok).extracting(i -> i.ts).containsExactly(NOW - 1000);

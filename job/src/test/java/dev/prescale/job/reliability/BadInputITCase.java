@@ -142,7 +142,9 @@ class BadInputITCase {
             case 5: // negative values
                 return "{\"ts\":" + ts + ",\"user\":\"" + user + "\",\"group\":\"g1\",\"kind\":\"UI\",\"memMb\":-" + (1 + rnd.nextInt(100)) + "}";
             case 6: { // timestamps far in the past (before 2000, or valid but long closed) and far in the future
-                long[] far = {-1L, 0L, 946_684_800_000L + rnd.nextInt(1_000_000), 4_200_000_000_000L, Long.MAX_VALUE};
+                // (after 2100, or before it but beyond window.maxClockSkew of the wall clock)
+                long[] far = {-1L, 0L, 946_684_800_000L + rnd.nextInt(1_000_000), 4_200_000_000_000L, Long.MAX_VALUE,
+                        4_000_000_000_000L + rnd.nextInt(1_000_000)};
                 return valid(far[rnd.nextInt(far.length)], user, "g1", 10);
             }
             default: { // oversized: a 200 KB name
