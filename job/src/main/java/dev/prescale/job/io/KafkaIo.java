@@ -34,9 +34,10 @@ public final class KafkaIo {
     }
 
     /**
-     * The interactions topic's values, stamped in the source with their payload's ts: the source
-     * generates watermarks per partition and merges them, so that one reader catching up a backlog
-     * over several partitions does not make the partition it reads behind late.
+     * The interactions topic's values, validated in the source and stamped with a valid record's ts
+     * (see {@link InteractionEventTime#forPayloads}): the source generates watermarks per partition
+     * and merges them, so that one reader catching up a backlog over several partitions does not make
+     * the partition it reads behind late.
      */
     public static DataStream<String> interactionPayloads(StreamExecutionEnvironment env, PrescaleConfig c) {
         String topic = c.kafka.interactionsTopic;
