@@ -24,6 +24,8 @@ public final class BenchRegistry {
     static final LongAdder RECORDS = new LongAdder();
     static final LongAdder MODEL_NANOS = new LongAdder();
     static final LongAdder MODEL_SERIES = new LongAdder();
+    /** Sum of the history lengths the model was given: shows whether a run started from steady state. */
+    static final LongAdder MODEL_HISTORY_STEPS = new LongAdder();
     static final LongAdder DEAD_LETTERS = new LongAdder();
 
     private BenchRegistry() {}
@@ -39,6 +41,7 @@ public final class BenchRegistry {
         RECORDS.reset();
         MODEL_NANOS.reset();
         MODEL_SERIES.reset();
+        MODEL_HISTORY_STEPS.reset();
         DEAD_LETTERS.reset();
     }
 

@@ -10,24 +10,33 @@ import dev.prescale.job.pipeline.history.HistoryHead;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.api.common.RuntimeExecutionMode;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource.NumberSequenceSplit;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.state.api.OperatorIdentifier;
-import org.apache.flink.state.api.OperatorTransformation;
-import org.apache.flink.state.api.SavepointWriter;
-import org.apache.flink.state.api.StateBootstrapTransformation;
-import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
 
 /**
  * Writes a savepoint whose group-history state already holds a full context of one-minute windows
- * for every benchmark group (Flink's State Processor API), so that the whole-job benchmark starts
+ * for every benchmark group, so that the whole-job benchmark starts
  * from steady state: every window then reads a full history, forecasts from it and evicts a chunk,
  * as a job that has run for days does. The history is synthetic (a daily cycle per group) and ends
  * with the window before the benchmark's first one; only the group-history operator gets state.
@@ -40,30 +49,68 @@ public final class HistoryPrefill {
     private HistoryPrefill() {}
 
     /**
-     * Writes the savepoint to {@code dir} for {@code groups} groups named {@code g0..g<groups-1>},
-     * windows ending at {@code lastWindowEnd} and before, and returns its path.
+     * Writes the savepoint under {@code dir} for {@code groups} groups named {@code g0..g<groups-1>},
+     * windows ending at {@code lastWindowEnd} and before, and returns its path. A small streaming job
+     * on this Flink version: one record per group into a keyed function with the group-history
+     * operator's uid and state descriptors, then stop-with-savepoint (canonical format) once every
+     * group is written. (The State Processor API's writer is not released for this Flink patch
+     * version; its 2.2.0 writer produced a savepoint whose metadata referenced no keyed state.)
      */
     public static String write(PrescaleConfig config, int groups, long lastWindowEnd, Path dir, boolean covariates)
             throws Exception {
         Configuration conf = new Configuration();
         conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
+        conf.set(PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        StateBootstrapTransformation<String> history = OperatorTransformation
-                .bootstrapWith(env.fromSequence(0, groups - 1).map(i -> "g" + i).returns(Types.STRING))
-                .keyBy(g -> g, Types.STRING)
-                .transform(new FullHistory(config.contextWindows(), config.windowMillis(), config.historyTtlMillis(),
-                        covariates, lastWindowEnd));
-        String path = dir.toUri().toString();
-        SavepointWriter.newSavepoint(env, new EmbeddedRocksDBStateBackend(true), MAX_PARALLELISM)
-                .withOperator(OperatorIdentifier.forUid(GroupHistoryFunction.UID), history)
-                .write(path);
-        env.execute("prescale-bench-history-prefill");
-        return path;
+        WRITTEN.set(0);
+        env.fromSource(new DataGeneratorSource<>(i -> i < groups ? "g" + i : "", Long.MAX_VALUE,
+                                new FastThenIdle(groups), Types.STRING),
+                        WatermarkStrategy.noWatermarks(), "groups")
+                .uid("prefill-groups")
+                .filter(g -> !g.isEmpty())
+                .uid("prefill-filter")
+                .keyBy(g -> g)
+                .process(new FullHistory(config.contextWindows(), config.windowMillis(), config.historyTtlMillis(),
+                        covariates, lastWindowEnd))
+                .uid(GroupHistoryFunction.UID).name("group history (prefill)")
+                .sinkTo(new DiscardingSink<>()).uid("prefill-discard");
+        JobClient job = env.executeAsync("prescale-bench-history-prefill");
+        while (WRITTEN.get() < groups) {
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                job.getJobExecutionResult().get();
+                throw new IllegalStateException("prefill job ended after " + WRITTEN.get() + " of " + groups + " groups");
+            }
+            Thread.sleep(200);
+        }
+        return job.stopWithSavepoint(false, dir.resolve("savepoint").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(30, TimeUnit.MINUTES);
+    }
+
+    /** Groups written so far (the prefill runs on a MiniCluster in this JVM). */
+    private static final AtomicLong WRITTEN = new AtomicLong();
+
+    /** Lets the first {@code fast} records through at once, then one record a second (the source stays alive). */
+    static final class FastThenIdle implements RateLimiterStrategy<NumberSequenceSplit> {
+        private static final long serialVersionUID = 1L;
+        private final long fast;
+
+        FastThenIdle(long fast) {
+            this.fast = fast;
+        }
+
+        @Override
+        public RateLimiter<NumberSequenceSplit> createRateLimiter(int parallelism) {
+            long[] seen = {0};
+            return permits -> seen[0]++ < fast ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
+        }
     }
 
     /** Fills one group's history in memory, then stores its head and chunks in the operator's state. */
-    static final class FullHistory extends KeyedStateBootstrapFunction<String, String> {
+    static final class FullHistory extends KeyedProcessFunction<String, String, Boolean> {
         private static final long serialVersionUID = 1L;
         private final int capacity;
         private final long windowMillis;
@@ -92,7 +139,7 @@ public final class HistoryPrefill {
         }
 
         @Override
-        public void processElement(String group, Context ctx) throws Exception {
+        public void processElement(String group, Context ctx, Collector<Boolean> out) throws Exception {
             MemoryChunks memory = new MemoryChunks();
             int g = Integer.parseInt(group.substring(1));
             HistoryHead h = null;
@@ -101,6 +148,7 @@ public final class HistoryPrefill {
             }
             head.update(h);
             chunks.putAll(memory.chunks);
+            WRITTEN.incrementAndGet();
         }
 
         private GroupWindow window(String group, int g, long end) {

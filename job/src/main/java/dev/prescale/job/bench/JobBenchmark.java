@@ -134,8 +134,10 @@ public final class JobBenchmark {
         Collections.sort(lat);
         System.out.printf("decisions=%d decisions_timed=%d decision_latency_ms_p50=%d p99=%d max=%d%n", r.decisions,
                 lat.size(), pct(lat, 0.50), pct(lat, 0.99), lat.isEmpty() ? -1 : lat.get(lat.size() - 1));
-        System.out.printf("model_series=%d model_seconds=%.2f model_us_per_series=%.1f model_share_of_process_cpu=%.3f%n",
-                r.modelSeries, r.modelNanos / 1e9, r.modelSeries == 0 ? 0 : r.modelNanos / 1e3 / r.modelSeries,
+        System.out.printf("model_series=%d model_mean_history_windows=%.0f model_seconds=%.2f model_us_per_series=%.1f"
+                        + " model_share_of_process_cpu=%.3f%n",
+                r.modelSeries, r.modelSeries == 0 ? 0 : (double) r.modelHistorySteps / r.modelSeries,
+                r.modelNanos / 1e9, r.modelSeries == 0 ? 0 : r.modelNanos / 1e3 / r.modelSeries,
                 r.cpuSeconds == 0 ? 0 : r.modelNanos / 1e9 / r.cpuSeconds);
         RunObserver.Checkpoint c = r.largestCheckpoint;
         System.out.printf("checkpoints=%d largest_checkpoint_state_bytes=%d checkpointed_bytes=%d duration_ms=%d%n",
@@ -148,7 +150,7 @@ public final class JobBenchmark {
     // ------------------------------------------------------------------ one run
 
     /** What one run measured. */
-    private record Result(double seconds, long records, double cpuSeconds, long modelNanos, long modelSeries,
+    private record Result(double seconds, long records, double cpuSeconds, long modelNanos, long modelSeries, long modelHistorySteps,
             long decisions, List<Long> latencies, long deadLetters, int checkpoints,
             RunObserver.Checkpoint largestCheckpoint, long maxHeap, long maxRss, long maxRocksDir) {
         double eventsPerSecond() {
@@ -162,7 +164,8 @@ public final class JobBenchmark {
         deleteTree(dir);
         Files.createDirectories(dir);
         int restPort = freePort();
-        PrescaleConfig config = config(dir, parallelism, restPort, wholeJob ? prefilledSavepoint() : null);
+        String savepoint = wholeJob ? prefilledSavepoint() : null;
+        PrescaleConfig config = config(dir, parallelism, restPort, savepoint);
         BenchRegistry.reset();
         System.gc();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(PrescaleJob.flinkConfiguration(config));
@@ -192,6 +195,8 @@ public final class JobBenchmark {
         }
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
+        // A prefilled savepoint is restored through execution.state-recovery.path in the
+        // configuration (setting it on the StreamGraph was overwritten by the local executor).
         JobClient job = env.executeAsync((wholeJob ? "prescale-bench-" : "passthrough-bench-") + n);
         RunObserver observer = new RunObserver(restPort, job.getJobID().toHexString(), dir.resolve("rocksdb"));
         job.getJobExecutionResult().get();
@@ -201,7 +206,7 @@ public final class JobBenchmark {
         long first = BenchRegistry.FIRST_RECORD_NANOS.get();
         double seconds = (t1 - Math.min(first, t1)) / 1e9;
         Result r = new Result(seconds, BenchRegistry.RECORDS.sum(), (cpu1 - cpu0) / 1e9, BenchRegistry.MODEL_NANOS.sum(),
-                BenchRegistry.MODEL_SERIES.sum(), BenchRegistry.DECISIONS.get(), BenchRegistry.latencies(),
+                BenchRegistry.MODEL_SERIES.sum(), BenchRegistry.MODEL_HISTORY_STEPS.sum(), BenchRegistry.DECISIONS.get(), BenchRegistry.latencies(),
                 BenchRegistry.DEAD_LETTERS.sum(), observer.checkpoints.size(), observer.largest(), observer.maxHeapUsed,
                 observer.maxRss, observer.maxRocksDirBytes);
         System.out.printf("run=%d job=%s parallelism=%d records=%d seconds=%.2f (startup %.2f) eps=%.0f cpu_s=%.1f"
@@ -233,8 +238,8 @@ public final class JobBenchmark {
 
     /** The job's configuration for one run: one-minute windows, every group to one target. */
     /**
-     * With {@code --prefill-history true}: a savepoint (written once per benchmark, State Processor
-     * API) in which every group already has a full context of history up to the load's first
+     * With {@code --prefill-history true}: a savepoint (written once per benchmark by
+     * {@link HistoryPrefill}) in which every group already has a full context of history up to the load's first
      * window, so whole-job runs start from steady state instead of from young groups.
      */
     private String prefilledSavepoint() throws Exception {
@@ -249,7 +254,7 @@ public final class JobBenchmark {
             prefill = HistoryPrefill.write(c, load.groups, InteractionLoad.START_MILLIS, dir,
                     ModelLocationFactory.checked(c.forecast.model).usesCovariates());
             System.out.printf("prefill_savepoint=%s groups=%d windows_per_group=%d written_in_s=%.1f bytes=%d%n", prefill,
-                    load.groups, c.contextWindows(), (System.nanoTime() - t0) / 1e9, treeBytes(dir));
+                    load.groups, c.contextWindows(), (System.nanoTime() - t0) / 1e9, treeBytes(dir.resolve("savepoint")));
         }
         return prefill;
     }
@@ -298,6 +303,9 @@ public final class JobBenchmark {
                 // Pinned so that a prefilled savepoint (written for this many key groups) restores.
                 "  pipeline.max-parallelism: '" + HistoryPrefill.MAX_PARALLELISM + "'",
                 savepoint == null ? "" : "  execution.state-recovery.path: '" + savepoint + "'",
+                // The prefill job's source and sink state has no place here; whether the history
+                // itself was restored shows in model_mean_history_windows.
+                savepoint == null ? "" : "  execution.state-recovery.ignore-unclaimed-state: 'true'",
                 "");
         return PrescaleConfig.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
     }

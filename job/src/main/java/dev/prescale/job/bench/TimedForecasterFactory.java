@@ -43,6 +43,9 @@ public final class TimedForecasterFactory implements ForecasterFactory {
                 } finally {
                     BenchRegistry.MODEL_NANOS.add(System.nanoTime() - start);
                     BenchRegistry.MODEL_SERIES.add(requests.size());
+                    for (ForecastRequest r : requests) {
+                        BenchRegistry.MODEL_HISTORY_STEPS.add(r.history().length);
+                    }
                 }
             }
 
