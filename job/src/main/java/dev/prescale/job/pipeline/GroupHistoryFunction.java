@@ -113,7 +113,13 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     public void processElement(GroupWindow w, Context ctx, Collector<ForecastTask> out) throws Exception {
         HistoryHead h = history.put(head.value(), w, store);
         head.update(h);
-        if (w.update || w.windowEnd < h.lastWindowEnd) {
+        // Windows behind the newest one: with k-anonymity at parallelism > 1 a group's windows come
+        // from several subtasks and may arrive out of order; skipping them lost those windows'
+        // decisions (seen at parallelism 2 in SavepointUpgradeITCase). Such a first emission is
+        // forecast from the history up to its own end (causal), as long as it is still inside the
+        // newest window's context (older ones are not stored).
+        long behind = (h.lastWindowEnd - w.windowEnd) / windowMillis;
+        if (w.update || behind >= capacity) {
             return; // a correction of the past: the forecast from that point has already been made
         }
         ForecastTask t = new ForecastTask();
@@ -121,7 +127,8 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         t.windowEnd = w.windowEnd;
         t.stepMillis = windowMillis;
         t.horizon = horizon;
-        t.historySteps = history.historySteps(h, w.windowEnd);
+        // For an out-of-order window only the windows inside the newest window's context are stored.
+        t.historySteps = (int) Math.min(history.historySteps(h, w.windowEnd), capacity - behind);
         // Only the known windows: NaN padding before the group's first window would make a
         // forecaster take a young group for one with a full (but missing) season of history.
         int known = Math.max(1, t.historySteps);

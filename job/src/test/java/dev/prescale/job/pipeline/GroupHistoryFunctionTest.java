@@ -95,4 +95,33 @@ class GroupHistoryFunctionTest {
             assertThat(t.observed[ResourceType.STORAGE.ordinal()]).isEqualTo(0.0);
         }
     }
+    @Test
+    void aFirstEmissionArrivingOutOfOrderIsForecastFromTheHistoryUpToItsOwnEnd() throws Exception {
+        // At parallelism > 1 a group's windows come from several k-anonymity subtasks: window 13
+        // may arrive after window 14. Skipping it (as before) lost that window's decision.
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new GroupHistoryFunction(4, 1000, 3, 60_000)), (GroupWindow w) -> w.group, Types.STRING)) {
+            h.open();
+            h.processElement(window(12_000, 2, 0, false), 11_999);
+            h.processElement(window(14_000, 4, 0, false), 13_999);
+            h.processElement(window(13_000, 3, 0, false), 13_999);
+            List<ForecastTask> t = tasks(h);
+            assertThat(t).extracting(x -> x.windowEnd).containsExactly(12_000L, 14_000L, 13_000L);
+            ForecastTask late = t.get(2);
+            // Causal: window 14 (already seen) is not in the history of the forecast from 13.
+            assertThat(late.history[ResourceType.CPU.ordinal()]).containsExactly(2.0, 3.0);
+            assertThat(late.observed[ResourceType.CPU.ordinal()]).isEqualTo(3.0);
+            assertThat(late.historySteps).isEqualTo(2);
+            // Inside the newest window's context: only the windows still stored are sent.
+            h.processElement(window(16_000, 6, 0, false), 15_999);
+            h.processElement(window(15_000, 5, 0, false), 15_999);
+            ForecastTask inside = tasks(h).get(4);
+            assertThat(inside.windowEnd).isEqualTo(15_000L);
+            assertThat(inside.history[ResourceType.CPU.ordinal()]).containsExactly(3.0, 4.0, 5.0);
+            // Older than the newest window's context: not stored, so no forecast (not a forecast from zeros).
+            h.processElement(window(20_000, 1, 0, false), 19_999);
+            h.processElement(window(10_000, 9, 0, false), 19_999);
+            assertThat(tasks(h)).hasSize(6);
+        }
+    }
 }
