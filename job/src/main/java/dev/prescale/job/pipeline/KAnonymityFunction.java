@@ -22,6 +22,11 @@ import org.apache.flink.util.Collector;
  * has passed the window, emits the groups with at least k distinct users as they are and merges the
  * others into {@code _other}. The user pseudonyms are dropped here; only counts go on.
  *
+ * <p>{@code _other} must itself have k distinct users: while it has fewer, the kept group with the
+ * fewest users joins it (totals are conserved). A window whose groups together have fewer than k
+ * distinct users is not emitted at all (counted in {@code windowsSuppressedBelowK}): its demand is
+ * too small to matter for capacity and could only be published about fewer than k people.
+ *
  * <p>A late re-firing of a window (within allowed lateness) replaces its group and the whole
  * window is emitted again as an update; the window's state is cleared once lateness has passed.
  */
@@ -33,6 +38,7 @@ public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, 
     private transient MapState<String, GroupWindow> groups;
     private transient ValueState<Boolean> emitted;
     private transient Counter mergedGroups;
+    private transient Counter suppressedWindows;
 
     public KAnonymityFunction(int k, long allowedLatenessMillis) {
         this.k = k;
@@ -45,6 +51,7 @@ public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, 
                 new MapStateDescriptor<>("groups", Types.STRING, TypeInformation.of(GroupWindow.class)));
         emitted = getRuntimeContext().getState(new ValueStateDescriptor<>("emitted", Types.BOOLEAN));
         mergedGroups = getRuntimeContext().getMetricGroup().counter("groupsMergedIntoOther");
+        suppressedWindows = getRuntimeContext().getMetricGroup().counter("windowsSuppressedBelowK");
     }
 
     @Override
@@ -73,44 +80,67 @@ public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, 
     }
 
     private void emit(boolean update, Collector<GroupWindow> out) throws Exception {
-        GroupWindow other = null;
-        Set<String> otherUsers = new HashSet<>();
         List<GroupWindow> kept = new ArrayList<>();
+        List<GroupWindow> small = new ArrayList<>();
+        Set<String> otherUsers = new HashSet<>();
         for (Map.Entry<String, GroupWindow> e : groups.entries()) {
             GroupWindow g = e.getValue();
             if (g.distinctUsers >= k && !PrescaleConfig.OTHER_GROUP.equals(g.group)) {
-                kept.add(copyWithoutUsers(g, update));
+                kept.add(g);
             } else {
+                small.add(g);
+                addUsers(otherUsers, g);
+            }
+        }
+        if (!small.isEmpty() && otherUsers.size() < k) {
+            // _other would describe fewer than k people: the smallest kept groups join it.
+            kept.sort(java.util.Comparator.comparingInt((GroupWindow g) -> g.distinctUsers).thenComparing(g -> g.group));
+            while (otherUsers.size() < k && !kept.isEmpty()) {
+                GroupWindow g = kept.remove(0);
+                small.add(g);
+                addUsers(otherUsers, g);
+            }
+        }
+        boolean suppressed = !small.isEmpty() && otherUsers.size() < k;
+        for (GroupWindow g : kept) {
+            out.collect(copyWithoutUsers(g, update));
+        }
+        if (!small.isEmpty() && !suppressed) {
+            GroupWindow other = null;
+            for (GroupWindow g : small) {
                 if (other == null) {
                     other = copyWithoutUsers(g, update);
                     other.group = PrescaleConfig.OTHER_GROUP;
                 } else {
                     other.add(g);
                 }
-                if (g.users != null) {
-                    otherUsers.addAll(java.util.Arrays.asList(g.users));
-                }
-                if (!update) {
-                    mergedGroups.inc();
-                }
+            }
+            other.distinctUsers = otherUsers.size();
+            if (!update) {
+                mergedGroups.inc(small.size());
+            }
+            out.collect(other);
+        } else {
+            if (suppressed && !update) {
+                suppressedWindows.inc();
+            }
+            if (update) {
+                // No _other now: an earlier emission of it for this window must be zeroed.
+                GroupWindow any = groups.values().iterator().next();
+                GroupWindow zero = new GroupWindow();
+                zero.group = PrescaleConfig.OTHER_GROUP;
+                zero.windowStart = any.windowStart;
+                zero.windowEnd = any.windowEnd;
+                zero.update = true;
+                zero.sourceGroups = 0;
+                out.collect(zero);
             }
         }
-        for (GroupWindow g : kept) {
-            out.collect(g);
-        }
-        if (other != null) {
-            other.distinctUsers = otherUsers.size();
-            out.collect(other);
-        } else if (update) {
-            // Every group left _other: its earlier emission for this window must be zeroed.
-            GroupWindow any = groups.values().iterator().next();
-            GroupWindow zero = new GroupWindow();
-            zero.group = PrescaleConfig.OTHER_GROUP;
-            zero.windowStart = any.windowStart;
-            zero.windowEnd = any.windowEnd;
-            zero.update = true;
-            zero.sourceGroups = 0;
-            out.collect(zero);
+    }
+
+    private static void addUsers(Set<String> users, GroupWindow g) {
+        if (g.users != null) {
+            users.addAll(java.util.Arrays.asList(g.users));
         }
     }
 

@@ -47,14 +47,15 @@ class KAnonymityFunctionTest {
             h.processElement(window("big", 2000, 5, "a", "b", "c"), 1999);
             h.processElement(window("small1", 2000, 1, "d"), 1999);
             h.processElement(window("small2", 2000, 2, "d", "e"), 1999);
+            h.processElement(window("small3", 2000, 4, "f"), 1999);
             assertThat(out(h)).isEmpty();
             h.processWatermark(1999);
             List<GroupWindow> o = out(h);
             assertThat(o).extracting(g -> g.group).containsExactlyInAnyOrder("big", "_other");
             GroupWindow other = o.stream().filter(g -> g.group.equals("_other")).findFirst().orElseThrow();
-            assertThat(other.cpuCores).isEqualTo(3.0);
-            assertThat(other.distinctUsers).isEqualTo(2); // d is in both, counted once
-            assertThat(other.sourceGroups).isEqualTo(2);
+            assertThat(other.cpuCores).isEqualTo(7.0);
+            assertThat(other.distinctUsers).isEqualTo(3); // d is in two groups, counted once
+            assertThat(other.sourceGroups).isEqualTo(3);
             assertThat(o).allSatisfy(g -> assertThat(g.users).isNull());
             assertThat(o).noneMatch(g -> g.update);
             h.processWatermark(2000);
@@ -63,11 +64,30 @@ class KAnonymityFunctionTest {
     }
 
     @Test
+    void anOtherBelowKTakesTheSmallestKeptGroupsUntilItHasK() throws Exception {
+        try (var h = harness(3, 0)) {
+            h.processElement(window("big", 2000, 5, "a", "b", "c", "x"), 1999);
+            h.processElement(window("mid", 2000, 6, "a", "b", "c"), 1999);
+            h.processElement(window("small1", 2000, 1, "d"), 1999);
+            h.processElement(window("small2", 2000, 2, "d", "e"), 1999);
+            h.processWatermark(1999);
+            List<GroupWindow> o = out(h);
+            // {d, e} alone would describe 2 people: "mid" (3 users, the smallest kept) joins _other.
+            assertThat(o).extracting(g -> g.group).containsExactlyInAnyOrder("big", "_other");
+            GroupWindow other = o.stream().filter(g -> g.group.equals("_other")).findFirst().orElseThrow();
+            assertThat(other.cpuCores).isEqualTo(9.0);
+            assertThat(other.distinctUsers).isEqualTo(5);
+            assertThat(other.sourceGroups).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aLateRefiringReEmitsTheWindowAsAnUpdateUntilLatenessPassed() throws Exception {
         try (var h = harness(2, 5000)) {
             h.processElement(window("g", 2000, 1, "a"), 1999);
             h.processWatermark(1999);
-            assertThat(out(h)).extracting(g -> g.group).containsExactly("_other");
+            // The whole window describes one person (k = 2): nothing of it is emitted.
+            assertThat(out(h)).isEmpty();
             h.getOutput().clear();
             // A late record brought the group to two users: it is now on its own, _other is zeroed.
             h.processElement(window("g", 2000, 2, "a", "b"), 1999);
