@@ -50,6 +50,9 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 log.retention.hours=24
+# Records carry the time the broker appended them: replays and the job's outputs stamp event time,
+# which may be days old (deleted by the first retention check) or ahead of the clock (refused).
+log.message.timestamp.type=LogAppendTime
 EOF
   cat >"$KAFKA_HOME/log4j2.properties" <<'EOF'
 rootLogger.level = INFO

@@ -35,9 +35,14 @@ final class RunObserver implements AutoCloseable {
     long maxHeapUsed;
     long maxRss;
     long maxRocksDirBytes;
+    /** When every task of the job was RUNNING (restored state loaded), and the records seen by then; 0 until then. */
+    volatile long allRunningNanos;
+    volatile long recordsWhenAllRunning;
+    private final String jobUrl;
 
     RunObserver(int restPort, String jobId, Path rocksDir) {
         this.checkpointsUrl = "http://127.0.0.1:" + restPort + "/jobs/" + jobId + "/checkpoints";
+        this.jobUrl = "http://127.0.0.1:" + restPort + "/jobs/" + jobId;
         this.rocksDir = rocksDir;
         this.thread = new Thread(this::loop, "bench-observer");
         this.thread.setDaemon(true);
@@ -45,10 +50,18 @@ final class RunObserver implements AutoCloseable {
     }
 
     private void loop() {
+        long lastSample = 0;
         while (running) {
-            sample();
+            if (allRunningNanos == 0) {
+                // A task is RUNNING once its state is restored: a prefilled savepoint takes a while.
+                checkAllRunning();
+            }
+            if (System.nanoTime() - lastSample >= 1_000_000_000L) {
+                sample();
+                lastSample = System.nanoTime();
+            }
             try {
-                Thread.sleep(1000);
+                Thread.sleep(100);
             } catch (InterruptedException e) {
                 return;
             }
@@ -76,6 +89,31 @@ final class RunObserver implements AutoCloseable {
             }
         } catch (IOException e) {
             // the job may not be up yet, or already gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkAllRunning() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(jobUrl))
+                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return;
+            }
+            JsonNode vertices = json.readTree(r.body()).path("vertices");
+            if (vertices.size() == 0) {
+                return;
+            }
+            for (JsonNode v : vertices) {
+                if (!"RUNNING".equals(v.path("status").asText())) {
+                    return;
+                }
+            }
+            recordsWhenAllRunning = BenchRegistry.RECORDS.sum();
+            allRunningNanos = System.nanoTime();
+        } catch (IOException e) {
+            // not up yet
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
