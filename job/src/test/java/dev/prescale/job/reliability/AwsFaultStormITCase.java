@@ -72,8 +72,8 @@ import org.junit.jupiter.api.io.TempDir;
  * answered once, and the successful SetDesiredCapacity calls of each group follow the decisions'
  * order (no stale decision applied after a newer one).
  *
- * <p>Bounds, with rate r = 5/s, burst b = 10, backoff base 200 ms and cap 4 s, G = 2 groups: in
- * any 1 s window at most b + r = 15 calls (token bucket; 16 allowed for the 20 ms call sampling
+ * <p>Bounds, with rate r = 10/s, burst b = 10, backoff base 200 ms and cap 4 s, G = 2 groups: in
+ * any 1 s window at most b + r = 20 calls (token bucket; 22 allowed for the 20 ms call sampling
  * below, which can squeeze calls up to 1.2 s apart into one sampled second), over a phase of D s at most b + r·D; once
  * every call of a storm fails the sink keeps one call chain per group and waits at least half the
  * capped delay (2 s) after the 6th failure, so from 7 s into the throttling storm and the outage
@@ -94,7 +94,9 @@ class AwsFaultStormITCase {
     private static final String RECORDER = "fault-storm";
     private static final List<String> TARGETS = List.of("web", "batch");
 
-    private static final double RATE = 5;
+    // Each change costs four calls (Describe, CreateOrUpdateTags, SetDesiredCapacity, PutWarmPool)
+    // and both groups decide every second here: 5/s fell behind the newest decision in calm phases.
+    private static final double RATE = 10;
     private static final int BURST = 10;
     private static final Duration BASE = Duration.ofMillis(200);
     private static final Duration CAP = Duration.ofSeconds(4);
@@ -105,7 +107,7 @@ class AwsFaultStormITCase {
      * apart: the per-second bound allows the tokens of that time too.
      */
     private static final double SAMPLING_TOLERANCE_S = 0.2;
-    /** Calls in any sampled 1 s window: the burst plus the tokens of 1 s and the tolerance (10 + 6 = 16). */
+    /** Calls in any sampled 1 s window: the burst plus the tokens of 1 s and the tolerance (10 + 12 = 22). */
     private static final int PER_SECOND_BOUND = BURST + (int) Math.floor(RATE * (1 + SAMPLING_TOLERANCE_S));
     /** From this far into a storm of immediate failures, every group's backoff is at its cap. */
     private static final long SATURATED_AFTER_MS = 7_000;
