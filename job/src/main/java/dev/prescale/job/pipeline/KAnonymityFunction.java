@@ -22,10 +22,11 @@ import org.apache.flink.util.Collector;
  * has passed the window, emits the groups with at least k distinct users as they are and merges the
  * others into {@code _other}. The user pseudonyms are dropped here; only counts go on.
  *
- * <p>{@code _other} must itself have k distinct users: while it has fewer, the kept group with the
- * fewest users joins it (totals are conserved). A window whose groups together have fewer than k
- * distinct users is not emitted at all (counted in {@code windowsSuppressedBelowK}): its demand is
- * too small to matter for capacity and could only be published about fewer than k people.
+ * <p>{@code _other} must itself have k distinct users: when the small groups of a window together
+ * have fewer, {@code _other} is not emitted (counted in {@code otherSuppressedBelowK}). That demand,
+ * of fewer than k people, is too small to matter for capacity; merging named groups into
+ * {@code _other} instead would make their histories flip between their own name and {@code _other}
+ * from window to window and take their scheduled events away.
  *
  * <p>A late re-firing of a window (within allowed lateness) replaces its group and the whole
  * window is emitted again as an update; the window's state is cleared once lateness has passed.
@@ -51,7 +52,7 @@ public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, 
                 new MapStateDescriptor<>("groups", Types.STRING, TypeInformation.of(GroupWindow.class)));
         emitted = getRuntimeContext().getState(new ValueStateDescriptor<>("emitted", Types.BOOLEAN));
         mergedGroups = getRuntimeContext().getMetricGroup().counter("groupsMergedIntoOther");
-        suppressedWindows = getRuntimeContext().getMetricGroup().counter("windowsSuppressedBelowK");
+        suppressedWindows = getRuntimeContext().getMetricGroup().counter("otherSuppressedBelowK");
     }
 
     @Override
@@ -88,15 +89,6 @@ public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, 
             if (g.distinctUsers >= k && !PrescaleConfig.OTHER_GROUP.equals(g.group)) {
                 kept.add(g);
             } else {
-                small.add(g);
-                addUsers(otherUsers, g);
-            }
-        }
-        if (!small.isEmpty() && otherUsers.size() < k) {
-            // _other would describe fewer than k people: the smallest kept groups join it.
-            kept.sort(java.util.Comparator.comparingInt((GroupWindow g) -> g.distinctUsers).thenComparing(g -> g.group));
-            while (otherUsers.size() < k && !kept.isEmpty()) {
-                GroupWindow g = kept.remove(0);
                 small.add(g);
                 addUsers(otherUsers, g);
             }

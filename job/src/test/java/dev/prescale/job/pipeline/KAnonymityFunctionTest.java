@@ -64,20 +64,15 @@ class KAnonymityFunctionTest {
     }
 
     @Test
-    void anOtherBelowKTakesTheSmallestKeptGroupsUntilItHasK() throws Exception {
+    void anOtherBelowKIsNotEmittedAndNamedGroupsStayNamed() throws Exception {
         try (var h = harness(3, 0)) {
             h.processElement(window("big", 2000, 5, "a", "b", "c", "x"), 1999);
             h.processElement(window("mid", 2000, 6, "a", "b", "c"), 1999);
             h.processElement(window("small1", 2000, 1, "d"), 1999);
             h.processElement(window("small2", 2000, 2, "d", "e"), 1999);
             h.processWatermark(1999);
-            List<GroupWindow> o = out(h);
-            // {d, e} alone would describe 2 people: "mid" (3 users, the smallest kept) joins _other.
-            assertThat(o).extracting(g -> g.group).containsExactlyInAnyOrder("big", "_other");
-            GroupWindow other = o.stream().filter(g -> g.group.equals("_other")).findFirst().orElseThrow();
-            assertThat(other.cpuCores).isEqualTo(9.0);
-            assertThat(other.distinctUsers).isEqualTo(5);
-            assertThat(other.sourceGroups).isEqualTo(3);
+            // {d, e} would describe 2 people (k = 3): no _other; the named groups are untouched.
+            assertThat(out(h)).extracting(g -> g.group).containsExactlyInAnyOrder("big", "mid");
         }
     }
 
@@ -86,7 +81,7 @@ class KAnonymityFunctionTest {
         try (var h = harness(2, 5000)) {
             h.processElement(window("g", 2000, 1, "a"), 1999);
             h.processWatermark(1999);
-            // The whole window describes one person (k = 2): nothing of it is emitted.
+            // _other would describe one person (k = 2): it is not emitted.
             assertThat(out(h)).isEmpty();
             h.getOutput().clear();
             // A late record brought the group to two users: it is now on its own, _other is zeroed.
