@@ -3,7 +3,6 @@ package dev.prescale.job.io;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.prescale.connectors.json.Json;
 import dev.prescale.connectors.records.ScalingDecision;
 import dev.prescale.job.PrescaleJob;
 import dev.prescale.job.config.PrescaleConfig;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -24,11 +22,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -189,24 +184,6 @@ class BacklogWatermarksITCase {
 
     /** Reads a topic from the start (committed records only) until the condition holds or time is up. */
     private static List<JsonNode> poll(String topic, Predicate<List<JsonNode>> done, Duration max) throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        p.put("group.id", "reader-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        p.put("isolation.level", "read_committed");
-        List<JsonNode> out = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + max.toMillis();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            c.subscribe(List.of(topic));
-            while (System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(Json.mapper().readTree(r.value()));
-                }
-                if (done.test(out)) {
-                    break;
-                }
-            }
-        }
-        return out;
+        return InJvmKafka.pollJson(kafka, topic, done, max);
     }
 }

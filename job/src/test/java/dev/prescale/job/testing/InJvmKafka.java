@@ -1,8 +1,17 @@
 package dev.prescale.job.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prescale.connectors.json.Json;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -42,5 +51,36 @@ public final class InJvmKafka {
             admin.createTopics(topics).all().get();
         }
         return kafka;
+    }
+
+    /**
+     * The JSON records of a topic from the beginning, committed ones only (the job's outputs are
+     * exactly-once), until {@code done} holds or {@code max} has passed.
+     */
+    public static List<JsonNode> pollJson(KafkaClusterTestKit kafka, String topic, Predicate<List<JsonNode>> done,
+            Duration max) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("group.id", "reader-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        p.put("isolation.level", "read_committed");
+        List<JsonNode> out = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + max.toMillis();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            c.subscribe(List.of(topic));
+            while (System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    try {
+                        out.add(Json.mapper().readTree(r.value()));
+                    } catch (Exception e) {
+                        throw new AssertionError("output is not JSON: " + r.value(), e);
+                    }
+                }
+                if (done.test(out)) {
+                    break;
+                }
+            }
+        }
+        return out;
     }
 }
