@@ -56,6 +56,8 @@ public final class JobBenchmark {
     private final Path workDir;
     private int runs;
     private String prefill;
+    /** The ratio line of throughput and parallelism, printed last. */
+    private String ratio;
 
     private JobBenchmark(Map<String, String> opts) {
         this.opts = opts;
@@ -87,6 +89,9 @@ public final class JobBenchmark {
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
         }
         System.out.println("load_average_end=" + Files.readString(Path.of("/proc/loadavg")).trim());
+        if (b.ratio != null) {
+            System.out.println(b.ratio); // the last line, for scripts
+        }
         System.exit(0);
     }
 
@@ -106,7 +111,7 @@ public final class JobBenchmark {
         Result last = fullResults.get(fullResults.size() - 1);
         summary(last);
         System.out.printf("passthrough_eps_median=%.0f full_eps_median=%.0f%n", median(pass), median(full));
-        System.out.printf("ratio=%.3f%n", median(full) / median(pass));
+        ratio = String.format("ratio=%.3f", median(full) / median(pass));
     }
 
     private void parallelism() throws Exception {
@@ -117,7 +122,7 @@ public final class JobBenchmark {
             two.add(run(true, 2).eventsPerSecond());
         }
         System.out.printf("p1_eps_median=%.0f p2_eps_median=%.0f%n", median(one), median(two));
-        System.out.printf("ratio=%.3f%n", median(two) / median(one));
+        ratio = String.format("ratio=%.3f", median(two) / median(one));
     }
 
     private void scale() throws Exception {
