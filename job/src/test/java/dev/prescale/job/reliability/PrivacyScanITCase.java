@@ -188,6 +188,7 @@ class PrivacyScanITCase {
         Map<Path, Long> checkpointFilesSeen = new HashMap<>();
         Set<String> checkpointDirs = new TreeSet<>();
         int badSent = 0;
+        int lateSent = 0;
         long t0 = System.currentTimeMillis() / 1000 * 1000;
         try (KafkaProducer<String, String> producer = producer()) {
             for (int s = 0; s < SECONDS; s++) {
@@ -210,6 +211,7 @@ class PrivacyScanITCase {
                     producer.send(new ProducerRecord<>("utilization", "{\"ts\":" + t + ",\"target\":\"all\",\"user\":\"" + RAW + "util" + s
                             + "\",\"cpu\":\"high\"}"));
                     badSent += 5;
+                    lateSent++;
                 }
                 producer.flush();
                 scanCheckpoints(scanner, checkpointFilesSeen, checkpointDirs);
@@ -293,7 +295,9 @@ class PrivacyScanITCase {
         });
 
         assertThat(decisions).isNotEmpty();
-        assertThat(deadLetters).as("the bad records went through the job").isGreaterThanOrEqualTo(badSent);
+        // A "late" record is a dead letter only once the watermark has passed its window and the
+        // allowed lateness; the first ones may still count as on time (a CI run had 99 of 100).
+        assertThat(deadLetters).as("the bad records went through the job").isBetween(badSent - lateSent, badSent);
         assertThat(checkpointDirs).as("checkpoints scanned").hasSizeGreaterThanOrEqualTo(3);
         for (String channel : List.of("logs", "metrics", "rest", "checkpoints", "savepoint", "topics")) {
             assertThat(scanner.canaryHits().getOrDefault(channel, 0)).as("the scan of %s finds the canary", channel).isPositive();
