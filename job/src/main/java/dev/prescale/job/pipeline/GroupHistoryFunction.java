@@ -117,9 +117,9 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         // from several subtasks and may arrive out of order; skipping them lost those windows'
         // decisions (seen at parallelism 2 in SavepointUpgradeITCase). Such a first emission is
         // forecast from the history up to its own end (causal), as long as it is still inside the
-        // newest window's context (older ones are not stored).
-        long behind = (h.lastWindowEnd - w.windowEnd) / windowMillis;
-        if (w.update || behind >= capacity) {
+        // newest window's context (older ones are not stored: no steps).
+        int steps = history.historySteps(h, w.windowEnd);
+        if (w.update || steps == 0) {
             return; // a correction of the past: the forecast from that point has already been made
         }
         ForecastTask t = new ForecastTask();
@@ -127,11 +127,10 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         t.windowEnd = w.windowEnd;
         t.stepMillis = windowMillis;
         t.horizon = horizon;
-        // For an out-of-order window only the windows inside the newest window's context are stored.
-        t.historySteps = (int) Math.min(history.historySteps(h, w.windowEnd), capacity - behind);
+        t.historySteps = steps;
         // Only the known windows: NaN padding before the group's first window would make a
         // forecaster take a young group for one with a full (but missing) season of history.
-        int known = Math.max(1, t.historySteps);
+        int known = steps;
         int resources = ResourceType.values().length;
         t.history = new double[resources][known];
         if (covariates) {

@@ -39,7 +39,7 @@ public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, 
     private transient MapState<String, GroupWindow> groups;
     private transient ValueState<Boolean> emitted;
     private transient Counter mergedGroups;
-    private transient Counter suppressedWindows;
+    private transient Counter otherSuppressed;
 
     public KAnonymityFunction(int k, long allowedLatenessMillis) {
         this.k = k;
@@ -52,7 +52,7 @@ public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, 
                 new MapStateDescriptor<>("groups", Types.STRING, TypeInformation.of(GroupWindow.class)));
         emitted = getRuntimeContext().getState(new ValueStateDescriptor<>("emitted", Types.BOOLEAN));
         mergedGroups = getRuntimeContext().getMetricGroup().counter("groupsMergedIntoOther");
-        suppressedWindows = getRuntimeContext().getMetricGroup().counter("otherSuppressedBelowK");
+        otherSuppressed = getRuntimeContext().getMetricGroup().counter("otherSuppressedBelowK");
     }
 
     @Override
@@ -93,40 +93,35 @@ public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, 
                 addUsers(otherUsers, g);
             }
         }
-        boolean suppressed = !small.isEmpty() && otherUsers.size() < k;
         for (GroupWindow g : kept) {
             out.collect(copyWithoutUsers(g, update));
         }
-        if (!small.isEmpty() && !suppressed) {
-            GroupWindow other = null;
-            for (GroupWindow g : small) {
-                if (other == null) {
-                    other = copyWithoutUsers(g, update);
-                    other.group = PrescaleConfig.OTHER_GROUP;
-                } else {
-                    other.add(g);
-                }
+        if (!small.isEmpty() && otherUsers.size() >= k) {
+            GroupWindow other = copyWithoutUsers(small.get(0), update);
+            other.group = PrescaleConfig.OTHER_GROUP;
+            for (GroupWindow g : small.subList(1, small.size())) {
+                other.add(g);
             }
             other.distinctUsers = otherUsers.size();
             if (!update) {
                 mergedGroups.inc(small.size());
             }
             out.collect(other);
-        } else {
-            if (suppressed && !update) {
-                suppressedWindows.inc();
-            }
-            if (update) {
-                // No _other now: an earlier emission of it for this window must be zeroed.
-                GroupWindow any = groups.values().iterator().next();
-                GroupWindow zero = new GroupWindow();
-                zero.group = PrescaleConfig.OTHER_GROUP;
-                zero.windowStart = any.windowStart;
-                zero.windowEnd = any.windowEnd;
-                zero.update = true;
-                zero.sourceGroups = 0;
-                out.collect(zero);
-            }
+            return;
+        }
+        if (!small.isEmpty() && !update) {
+            otherSuppressed.inc();
+        }
+        if (update) {
+            // No _other now: an earlier emission of it for this window must be zeroed.
+            GroupWindow any = groups.values().iterator().next();
+            GroupWindow zero = new GroupWindow();
+            zero.group = PrescaleConfig.OTHER_GROUP;
+            zero.windowStart = any.windowStart;
+            zero.windowEnd = any.windowEnd;
+            zero.update = true;
+            zero.sourceGroups = 0;
+            out.collect(zero);
         }
     }
 

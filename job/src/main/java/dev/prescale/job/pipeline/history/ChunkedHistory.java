@@ -131,12 +131,16 @@ public final class ChunkedHistory {
         return head;
     }
 
-    /** Windows of known history up to {@code lastEnd} (at most the capacity). */
+    /**
+     * Windows of known history up to {@code lastEnd} that are still stored: at most the capacity,
+     * and for an end behind the newest window only those inside the newest window's context.
+     */
     public int historySteps(HistoryHead head, long lastEnd) {
         if (head == null || head.firstWindowEnd == 0 || lastEnd < head.firstWindowEnd) {
             return 0;
         }
-        return (int) Math.min(capacity, (lastEnd - head.firstWindowEnd) / windowMillis + 1);
+        long stored = capacity - (head.lastWindowEnd - lastEnd) / windowMillis;
+        return (int) Math.max(0, Math.min(stored, (lastEnd - head.firstWindowEnd) / windowMillis + 1));
     }
 
     /**
