@@ -336,6 +336,12 @@ class SavepointUpgradeITCase {
         JobClient job = start(build(true, null, "upgraded"), from, false);
         try {
             awaitDecision(T0 + (BEFORE + AFTER) * W, "upgraded", job);
+            // The added operator runs in its own task (chaining off): its input may still be in a
+            // network buffer when the last decision is made; wait for it before cancelling.
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (ADDED_OPERATOR_COUNTS.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
