@@ -43,7 +43,7 @@ fi
 # Other builds share job/target: compile, then run from a private copy of the classes.
 classes="$RUN_DIR/bench/classes"
 for attempt in 1 2 3; do
-  (cd "$PRESCALE_ROOT" && "$MVN" "${MVN_FLAGS[@]}" -o -pl job compile) >"$LOG_DIR/bench-build.log" 2>&1 || true
+  (cd "$PRESCALE_ROOT" && "$MVN" "${MVN_FLAGS[@]}" -o -pl job -am compile) >"$LOG_DIR/bench-build.log" 2>&1 || true
   rm -rf "$classes" && mkdir -p "$classes"
   for m in job connectors models; do cp -r "$PRESCALE_ROOT/$m/target/classes/." "$classes/" 2>/dev/null || true; done
   [[ -f "$classes/dev/prescale/job/bench/JobBenchmark.class" && -f "$classes/dev/prescale/job/PrescaleJob.class" ]] && break

@@ -20,7 +20,7 @@ fi
 # Other builds share job/target: compile, then run from a private copy of the classes.
 classes="$RUN_DIR/history-bench/classes"
 for attempt in 1 2 3; do
-  (cd "$PRESCALE_ROOT" && "$MVN" "${MVN_FLAGS[@]}" -o -pl job test-compile) >"$LOG_DIR/history-bench-build.log" 2>&1 || true
+  (cd "$PRESCALE_ROOT" && "$MVN" "${MVN_FLAGS[@]}" -o -pl job -am test-compile) >"$LOG_DIR/history-bench-build.log" 2>&1 || true
   rm -rf "$classes" && mkdir -p "$classes"
   for d in job/target/classes job/target/test-classes connectors/target/classes models/target/classes; do
     cp -r "$PRESCALE_ROOT/$d/." "$classes/" 2>/dev/null || true
