@@ -20,6 +20,22 @@ class UserPseudonymizerTest {
     }
 
     @Test
+    void equalsTheJdkMacForShortAndLongKeysAndIds() throws Exception {
+        Random random = new Random(5);
+        for (int keyBytes : new int[] {16, 32, 64, 65, 131}) {
+            byte[] key = new byte[keyBytes];
+            random.nextBytes(key);
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            UserPseudonymizer p = new UserPseudonymizer(key, 0);
+            for (String user : new String[] {"", "u1", "ünïcødé-user", "x".repeat(200)}) {
+                byte[] h = mac.doFinal(user.getBytes(StandardCharsets.UTF_8));
+                assertThat(p.pseudonym(user)).isEqualTo(java.util.HexFormat.of().formatHex(h));
+            }
+        }
+    }
+
+    @Test
     void cachedAnswersEqualComputedOnesUnderCollisions() {
         UserPseudonymizer uncached = new UserPseudonymizer(KEY, 0);
         UserPseudonymizer tiny = new UserPseudonymizer(KEY, 4); // far fewer entries than users: constant eviction
