@@ -136,6 +136,8 @@ public final class JobBenchmark {
 
     private void summary(Result r) {
         List<Long> lat = new ArrayList<>(r.latencies);
+        // In the order the decisions came out (window by window), then sorted for the percentiles.
+        System.out.println("decision_latencies_ms=" + lat);
         Collections.sort(lat);
         System.out.printf("decisions=%d decisions_timed=%d decision_latency_ms_p50=%d p99=%d max=%d%n", r.decisions,
                 lat.size(), pct(lat, 0.50), pct(lat, 0.99), lat.isEmpty() ? -1 : lat.get(lat.size() - 1));
