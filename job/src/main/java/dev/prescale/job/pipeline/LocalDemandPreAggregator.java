@@ -45,6 +45,9 @@ public class LocalDemandPreAggregator extends AbstractStreamOperator<PartialDema
     /** Window start -> group -> sums; sorted by start so a watermark flushes a prefix. */
     private transient TreeMap<Long, Map<String, PartialDemand>> open;
     private transient int keys;
+    /** The window the previous element went to (most do), to skip the boxed TreeMap lookup. */
+    private transient long lastStart;
+    private transient Map<String, PartialDemand> lastGroups;
     private transient long watermark;
     private transient DemandAggregator adder;
     private transient Counter preAggregated;
@@ -93,7 +96,7 @@ public class LocalDemandPreAggregator extends AbstractStreamOperator<PartialDema
             emit(alone);
             return;
         }
-        Map<String, PartialDemand> groups = open.computeIfAbsent(start, s -> new HashMap<>());
+        Map<String, PartialDemand> groups = groupsOf(start);
         PartialDemand p = groups.get(i.group);
         if (p == null) {
             p = new PartialDemand(i.group, start);
@@ -110,13 +113,14 @@ public class LocalDemandPreAggregator extends AbstractStreamOperator<PartialDema
     public void processWatermark(Watermark mark) throws Exception {
         watermark = Math.max(watermark, mark.getTimestamp());
         // Windows whose max timestamp the watermark reached: start <= watermark - (size - 1).
-        long lastStart = watermark - (windowMillis - 1);
-        if (lastStart <= watermark) { // else it underflowed: no window can have closed yet
-            Iterator<Map<String, PartialDemand>> closed = open.headMap(lastStart, true).values().iterator();
+        long lastClosedStart = watermark - (windowMillis - 1);
+        if (lastClosedStart <= watermark) { // else it underflowed: no window can have closed yet
+            Iterator<Map<String, PartialDemand>> closed = open.headMap(lastClosedStart, true).values().iterator();
             while (closed.hasNext()) {
                 emitWindow(closed.next());
                 closed.remove();
             }
+            lastGroups = null;
         }
         super.processWatermark(mark); // after the partials it closes
     }
@@ -143,6 +147,14 @@ public class LocalDemandPreAggregator extends AbstractStreamOperator<PartialDema
         return keys;
     }
 
+    private Map<String, PartialDemand> groupsOf(long start) {
+        if (lastGroups == null || start != lastStart) {
+            lastGroups = open.computeIfAbsent(start, s -> new HashMap<>());
+            lastStart = start;
+        }
+        return lastGroups;
+    }
+
     private long cleanupTime(long maxTimestamp) {
         long t = maxTimestamp + allowedLatenessMillis;
         return t >= maxTimestamp ? t : Long.MAX_VALUE; // overflow: never cleaned up
@@ -153,6 +165,7 @@ public class LocalDemandPreAggregator extends AbstractStreamOperator<PartialDema
             emitWindow(groups);
         }
         open.clear();
+        lastGroups = null;
         keys = 0;
     }
 
