@@ -12,6 +12,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -28,7 +29,9 @@ import org.apache.flink.util.OutputTag;
  * output; one whose window is closed but within the allowed lateness is sent at once as a partial
  * of its own (it re-fires the window, as the element itself would).
  *
- * <p>The watermark used here is this subtask's own; the window operator sees the minimum over all
+ * <p>Everything held is also sent before an IDLE watermark status is forwarded: the window stops
+ * waiting for an idle channel, and partials held behind it would otherwise come after their window
+ * fired. The watermark used here is this subtask's own; the window operator sees the minimum over all
  * upstream subtasks, which is never higher. So a partial is never late at the window, but at
  * parallelism &gt; 1 an element may be judged late here that the window alone would still have
  * taken (the subtasks' watermarks differ by less than their skew).
@@ -123,6 +126,16 @@ public class LocalDemandPreAggregator extends AbstractStreamOperator<PartialDema
             lastGroups = null;
         }
         super.processWatermark(mark); // after the partials it closes
+    }
+
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        if (status.isIdle()) {
+            // Downstream stops waiting for an idle channel: its watermark may pass the open windows
+            // held here, so they go first (not late: that watermark still counts this channel).
+            emitAll();
+        }
+        super.processWatermarkStatus(status);
     }
 
     @Override

@@ -186,12 +186,15 @@ class LocalDemandPreAggregatorTest {
     }
 
     @Test
-    void watermarkStatusIsForwardedUnchanged() throws Exception {
+    void watermarkStatusIsForwardedUnchangedAndIdleSendsEverythingFirst() throws Exception {
         try (OneInputStreamOperatorTestHarness<Interaction, PartialDemand> h = harness(0, 100)) {
             add(h, event(1_000, "a", "u1", 1));
+            // Downstream may stop waiting for this channel once it is idle: nothing may stay behind.
             h.processWatermarkStatus(WatermarkStatus.IDLE);
+            assertThat(op(h).heldKeys()).isZero();
             h.processWatermarkStatus(WatermarkStatus.ACTIVE);
-            assertThat(drain(h)).containsExactly("IDLE", "ACTIVE");
+            add(h, event(2_000, "a", "u1", 2));
+            assertThat(drain(h)).containsExactly("a@0:1.0/" + (W - 1), "IDLE", "ACTIVE");
             assertThat(op(h).heldKeys()).isEqualTo(1);
         }
     }
