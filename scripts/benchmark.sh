@@ -8,7 +8,7 @@
 #       state, checkpoint and memory figures of one whole-job run
 # More options: --rate EVENTS_PER_S (per source subtask; paces the source like a live producer),
 # --parallelism N, --model snaive|DIR, --context 2d, --state-backend rocksdb|hashmap,
-# --checkpoint-interval 10s, --work-dir /tmp/prescale-bench, --prefill-history true (whole-job runs start
+# --checkpoint-interval 10s, --local-aggregation true|false (window.localAggregation), --work-dir /tmp/prescale-bench, --prefill-history true (whole-job runs start
 # from a savepoint in which every group already has a full context of history: steady state).
 #
 # Environment: BENCH_KAFKA_PORT (19092; a broker of its own under .run/bench, stopped at the end

@@ -21,7 +21,7 @@ import dev.prescale.job.io.UsageRow;
 import dev.prescale.job.pipeline.AnonymizeInteractions;
 import dev.prescale.job.pipeline.AssignTarget;
 import dev.prescale.job.pipeline.DeadLetters;
-import dev.prescale.job.pipeline.DemandAggregator;
+import dev.prescale.job.pipeline.DemandWindows;
 import dev.prescale.job.pipeline.ForecastTask;
 import dev.prescale.job.pipeline.EngineDecider;
 import dev.prescale.job.pipeline.GroupForecast;
@@ -30,14 +30,12 @@ import dev.prescale.job.pipeline.GroupWindow;
 import dev.prescale.job.pipeline.HmacKeySource;
 import dev.prescale.job.pipeline.InteractionEventTime;
 import dev.prescale.job.pipeline.KAnonymityFunction;
-import dev.prescale.job.pipeline.LateToDeadLetter;
 import dev.prescale.job.pipeline.NeverHoldsBackWatermarks;
 import dev.prescale.job.pipeline.ScheduledEventFunction;
 import dev.prescale.job.pipeline.TargetDecider;
 import dev.prescale.job.pipeline.TargetDecisionFunction;
 import dev.prescale.job.pipeline.ValidateAndAnonymize;
 import dev.prescale.job.pipeline.ValidatePayloads;
-import dev.prescale.job.pipeline.WindowResultFunction;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -51,8 +49,6 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.util.OutputTag;
 
 /**
  * The Prescale pipeline, wired between sources and sinks it is given: validate and pseudonymize,
@@ -60,8 +56,6 @@ import org.apache.flink.util.OutputTag;
  * target decisions. {@link PrescaleJobMain} wires Kafka; tests and the trace replay wire their own.
  */
 public final class PrescaleJob {
-
-    private static final OutputTag<Interaction> LATE = new OutputTag<>("late-interactions") {};
 
     private PrescaleJob() {}
 
@@ -129,16 +123,11 @@ public final class PrescaleJob {
                 : anonymized.assignTimestampsAndWatermarks(InteractionEventTime.forRecords(config))
                         .uid("watermarks-interactions").name("event time: interactions");
 
-        // 3. Demand per group and window, incrementally; later-than-allowed records to the side.
-        SingleOutputStreamOperator<GroupWindow> windows = timed
-                .keyBy(i -> i.group)
-                .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMillis)))
-                .allowedLateness(Duration.ofMillis(config.allowedLatenessMillis()))
-                .sideOutputLateData(LATE)
-                .aggregate(new DemandAggregator(), new WindowResultFunction())
-                .uid("window-demand").name("demand per group and window");
-        DataStream<DeadLetter> late = windows.getSideOutput(LATE)
-                .map(new LateToDeadLetter(topic)).uid("late-records").name("late records");
+        // 3. Demand per group and window, incrementally (pre-aggregated before the keyBy with
+        // window.localAggregation); later-than-allowed records to the side.
+        DemandWindows demand = DemandWindows.of(timed, config);
+        SingleOutputStreamOperator<GroupWindow> windows = demand.windows;
+        DataStream<DeadLetter> late = demand.lateDeadLetters;
         deadLetters = deadLetters == null ? late : deadLetters.union(late);
 
         // 4. k-anonymity across the groups of a window.

@@ -99,6 +99,7 @@ public final class JobBenchmark {
 
     private void throughput() throws Exception {
         int p = intOpt("parallelism", 1);
+        System.out.println("local_aggregation=" + opt("local-aggregation", "true"));
         List<Double> pass = new ArrayList<>();
         List<Double> full = new ArrayList<>();
         List<Result> fullResults = new ArrayList<>();
@@ -301,6 +302,8 @@ public final class JobBenchmark {
                 "  decisionsTopic: bench-scaling-decisions",
                 "window:",
                 "  size: 1m",
+                // --local-aggregation false: every interaction through the keyBy (the job before issue 8's pre-aggregation).
+                "  localAggregation: " + opt("local-aggregation", "true"),
                 "anonymization:",
                 "  keyFile: " + key,
                 "forecast:",

@@ -90,6 +90,13 @@ public class PrescaleConfig implements Serializable {
         @JsonProperty public String maxClockSkew = "1h";
         /** The value of {@link #maxClockSkew} that turns the guard off. */
         public static final String OFF = "off";
+        /**
+         * Sum interactions per group and window before the keyBy (only sums cross the network and
+         * reach the window state); false sends every interaction to the window, as before.
+         */
+        @JsonProperty public boolean localAggregation = true;
+        /** The most (group, window) sums the local pre-aggregation holds before it sends them all. */
+        @JsonProperty public int localAggregationMaxKeys = 100_000;
     }
 
     /** Pseudonymization of user ids and k-anonymity of groups. */
@@ -248,6 +255,9 @@ public class PrescaleConfig implements Serializable {
                 throw new ConfigException("window.maxClockSkew", window.maxClockSkew, "a positive duration such as 1h, or off");
             }
             positive("window.maxClockSkew", window.maxClockSkew);
+        }
+        if (window.localAggregationMaxKeys < 1 || window.localAggregationMaxKeys > 10_000_000) {
+            throw new ConfigException("window.localAggregationMaxKeys", window.localAggregationMaxKeys, "an integer in [1, 10000000]");
         }
         if (anonymization.k < 1) {
             throw new ConfigException("anonymization.k", anonymization.k, "an integer >= 1");

@@ -50,6 +50,9 @@ class InvalidConfigurationTest {
                 bad("window.maxClockSkew", "window: {maxClockSkew: 0s}\n"),
                 bad("window.maxClockSkew", "window: {maxClockSkew: never}\n"),
                 bad("window.maxClockSkew", "window: {maxClockSkew: null}\n"),
+                bad("window.localAggregation", "window: {localAggregation: maybe}\n"),
+                bad("window.localAggregationMaxKeys", "window: {localAggregationMaxKeys: 0}\n"),
+                bad("window.localAggregationMaxKeys", "window: {localAggregationMaxKeys: many}\n"),
                 bad("anonymization.k", "anonymization: {k: 0}\n"),
                 bad("anonymization.k", "anonymization: {k: many}\n"),
                 bad("anonymization.keyEnv", "anonymization: {keyEnv: ''}\n"),
@@ -152,7 +155,8 @@ class InvalidConfigurationTest {
     }
 
     static Stream<String> validVariants() {
-        return Stream.of("parallelism: 2\n", "window: {size: 1s, maxOutOfOrderness: 0s}\n", "anonymization: {k: 1}\n",
+        return Stream.of("parallelism: 2\n", "window: {size: 1s, maxOutOfOrderness: 0s}\n",
+                "window: {localAggregation: false, localAggregationMaxKeys: 1}\n", "anonymization: {k: 1}\n",
                 "forecast: {horizons: [15m, 1h], batchSize: 1}\n", "scaling: {maxCapacity: 1, minCapacity: 1}\n",
                 cpu("capacityPerInstance: 0.5, stepBands: [{lowerBound: 0.2, adjustment: 1.5}]"),
                 "aws: {endpointOverride: 'http://localhost:4566'}\n", "checkpointing: {stateBackend: hashmap}\n",

@@ -1,0 +1,90 @@
+package dev.prescale.job.pipeline;
+
+import dev.prescale.connectors.records.DeadLetter;
+import dev.prescale.connectors.records.Interaction;
+import dev.prescale.job.config.PrescaleConfig;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Step 3 of the job: demand per group and tumbling window, and the dead letters of records that
+ * came too late. Either per event (every interaction through {@code keyBy(group)} into the window),
+ * or, with {@code window.localAggregation}, pre-aggregated per group and window before the
+ * {@code keyBy} ({@link LocalDemandPreAggregator}); both give the same windows and the same late
+ * records, and the window operator (uid {@value #WINDOW_UID}) keeps the same state type.
+ */
+public final class DemandWindows {
+
+    /** The window operator's uid: its state is in every savepoint. */
+    public static final String WINDOW_UID = "window-demand";
+    /** Interactions later than the allowed lateness (from the window, or from the pre-aggregator). */
+    public static final OutputTag<Interaction> LATE = new OutputTag<>("late-interactions") {};
+    /** Partials later than the allowed lateness at the window (none by construction; never dropped). */
+    public static final OutputTag<PartialDemand> LATE_PARTIALS = new OutputTag<>("late-partials") {};
+
+    /** One group's demand per closed window (and re-firings within the allowed lateness). */
+    public final SingleOutputStreamOperator<GroupWindow> windows;
+    /** Dead letters of the late records. */
+    public final DataStream<DeadLetter> lateDeadLetters;
+
+    private DemandWindows(SingleOutputStreamOperator<GroupWindow> windows, DataStream<DeadLetter> lateDeadLetters) {
+        this.windows = windows;
+        this.lateDeadLetters = lateDeadLetters;
+    }
+
+    /** The windows of event-time-stamped interactions, wired as the configuration says. */
+    public static DemandWindows of(DataStream<Interaction> timed, PrescaleConfig config) {
+        String topic = config.kafka.interactionsTopic;
+        long windowMillis = config.windowMillis();
+        long lateness = config.allowedLatenessMillis();
+        if (!config.window.localAggregation) {
+            SingleOutputStreamOperator<GroupWindow> windows = perEvent(timed, windowMillis, lateness);
+            DataStream<DeadLetter> late = windows.getSideOutput(LATE)
+                    .map(new LateToDeadLetter(topic)).uid("late-records").name("late records");
+            return new DemandWindows(windows, late);
+        }
+        SingleOutputStreamOperator<PartialDemand> partials = preAggregated(timed, windowMillis, lateness,
+                config.window.localAggregationMaxKeys);
+        SingleOutputStreamOperator<GroupWindow> windows = fromPartials(partials, windowMillis, lateness);
+        DataStream<DeadLetter> late = partials.getSideOutput(LATE)
+                .map(new LateToDeadLetter(topic)).uid("late-records").name("late records");
+        DataStream<DeadLetter> latePartials = windows.getSideOutput(LATE_PARTIALS)
+                .map(new LatePartialToDeadLetter(topic)).uid("late-partials").name("late partials");
+        return new DemandWindows(windows, late.union(latePartials));
+    }
+
+    /** Every interaction through the keyBy into the window (the job before local aggregation). */
+    static SingleOutputStreamOperator<GroupWindow> perEvent(DataStream<Interaction> timed, long windowMillis, long lateness) {
+        return timed
+                .keyBy(i -> i.group)
+                .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMillis)))
+                .allowedLateness(Duration.ofMillis(lateness))
+                .sideOutputLateData(LATE)
+                .aggregate(new DemandAggregator(), new WindowResultFunction())
+                .uid(WINDOW_UID).name("demand per group and window");
+    }
+
+    /** Sums per group and window before the keyBy; chained to its input, stateless. */
+    static SingleOutputStreamOperator<PartialDemand> preAggregated(DataStream<Interaction> timed, long windowMillis,
+            long lateness, int maxKeys) {
+        return timed
+                .transform("pre-aggregate per group and window (local)", TypeInformation.of(PartialDemand.class),
+                        new LocalDemandPreAggregator(windowMillis, lateness, maxKeys, LATE))
+                .uid("local-pre-aggregation");
+    }
+
+    /** The window over pre-aggregated partials: same assigner, lateness, state type and uid as {@link #perEvent}. */
+    static SingleOutputStreamOperator<GroupWindow> fromPartials(DataStream<PartialDemand> partials, long windowMillis, long lateness) {
+        return partials
+                .keyBy(p -> p.group)
+                .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMillis)))
+                .allowedLateness(Duration.ofMillis(lateness))
+                .sideOutputLateData(LATE_PARTIALS)
+                .aggregate(new PartialDemandAggregator(), new WindowResultFunction())
+                .uid(WINDOW_UID).name("demand per group and window");
+    }
+}
