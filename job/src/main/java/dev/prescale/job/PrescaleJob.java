@@ -207,9 +207,10 @@ public final class PrescaleJob {
         if (utilization == null) {
             // An empty stream that lives as long as the interactions: a bounded empty source would
             // end at once and send the end-of-input watermark, and with the interactions idle the
-            // decision operator's event time would then jump to the end of time.
-            utilization = anonymized
-                    .flatMap((Interaction i, org.apache.flink.util.Collector<Utilization> none) -> { })
+            // decision operator's event time would then jump to the end of time. Hung off the
+            // group windows, not the interactions: one call per group and window, not per event.
+            utilization = anonymous
+                    .flatMap((GroupWindow w, org.apache.flink.util.Collector<Utilization> none) -> { })
                     .returns(TypeInformation.of(Utilization.class))
                     .uid("no-utilization-records").name("no utilization records");
         }
