@@ -218,4 +218,40 @@ class GroupHistorySummaryTest {
             assertThat(f.chunkReads()).isLessThanOrEqualTo(3);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"heap", "rocksdb"})
+    void stateOfAJobWithoutSummariesRestoresAndMakesThemAtOnce(String backend) throws Exception {
+        Random rnd = new Random(11);
+        long base = HistorySequences.BASE - Math.floorMod(HistorySequences.BASE, 60);
+        OperatorSubtaskState snapshot;
+        List<GroupWindow> input = new ArrayList<>();
+        for (int k = 1; k <= 200; k++) {
+            input.add(HistorySequences.window("g", base + k, rnd, false));
+        }
+        try (var h = harness(new GroupHistoryFunction(240, W, HORIZON, DAY, false, 60), backend)) {
+            h.open();
+            for (GroupWindow w : input.subList(0, 150)) {
+                h.processElement(w, w.windowEnd - 1);
+            }
+            assertThat(tasks(h.getOutput())).allMatch(t -> t.summaries == null);
+            snapshot = h.snapshot(1, 1);
+        }
+        List<ForecastTask> after;
+        try (var h = harness(new GroupHistoryFunction(240, W, HORIZON, DAY, false, 60, PLAN), backend)) {
+            h.initializeState(snapshot);
+            h.open();
+            for (GroupWindow w : input.subList(150, 200)) {
+                h.processElement(w, w.windowEnd - 1);
+            }
+            after = tasks(h.getOutput());
+        }
+        // The first window after the restore makes the summaries from the full history, as does the
+        // first of the next hour; the others are sparse.
+        assertThat(after).allMatch(t -> t.summaries != null);
+        assertThat(after.stream().filter(t -> !sparse(t)).map(t -> t.windowEnd))
+                .containsExactly((base + 151) * W, (base + 180) * W);
+        List<ForecastTask> full = run(new GroupHistoryFunction(240, W, HORIZON, DAY, false, 60), backend, input);
+        assertSameForecasts(after, full.subList(150, 200), 40);
+    }
 }
