@@ -97,16 +97,21 @@ public final class SeasonalNaiveForecaster implements SummarizingForecaster {
         return (int) Math.max(1, Math.round((double) seasonMillis / stepMillis));
     }
 
-    /** Values of a history (ending at the origin) that lie inside the origin's period: partly inside counts. */
+    /**
+     * Values of a history (ending at the origin) that lie inside the origin's period: whole steps
+     * from the period start to the origin. An origin off the step grid thus behaves as the grid
+     * point before it (the value that straddles the period start counts as before it), so a replay
+     * on a trace's own timestamps and the job's windows aligned to the step agree.
+     */
     static int stepsIntoPeriod(long originMillis, long stepMillis, long periodMillis) {
         long into = originMillis - Math.floorDiv(originMillis, periodMillis) * periodMillis;
-        return (int) -Math.floorDiv(-into, stepMillis);
+        return (int) Math.floorDiv(into, stepMillis);
     }
 
     /**
      * The summary {q10, q90, last} of a full history: the error percentiles and the last finite
-     * value, from the values that end at or before the start of the origin's period and start at
-     * or after the first period boundary after the history's start. That boundary makes the summary
+     * value, from the values that start before the start of the origin's period (on the step grid:
+     * end at or before it) and start at or after the first period boundary after the history's start. That boundary makes the summary
      * the same for every origin of the period, whether the history grows by a step per origin or
      * slides (a context of whole periods).
      */
