@@ -314,8 +314,8 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
 
     /**
      * The forecaster's answers: through the summaries where any request has one. A forecaster that
-     * cannot read them (only after a refused restore) answers the others; those with summaries get
-     * null (their histories are sparse).
+     * cannot read them (not expected: swaps to one are refused) answers the others; those with
+     * summaries get null (their histories are sparse), which the caller counts as model faults.
      */
     private List<Forecast> forecast(List<ForecastRequest> batch, List<double[]> summaries) {
         boolean any = false;

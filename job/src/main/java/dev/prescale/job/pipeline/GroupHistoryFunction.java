@@ -8,6 +8,7 @@ import dev.prescale.job.pipeline.history.HistoryHead;
 import dev.prescale.models.ForecastRequest;
 import dev.prescale.models.SummaryPlan;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -175,6 +176,9 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
             // The period's summaries are in the head: only the windows the forecast reads.
             int[] lags = plan.lagRanges(w.windowEnd);
             history.fillLags(h, w.windowEnd, known, lags, store, t.history);
+            for (double[] c : t.covariates) {
+                Arrays.fill(c, Double.NaN); // not read: unknown, as the history outside the lag ranges
+            }
             t.observed = observed(h, w.windowEnd, known, lags, t.history);
             for (int r = 0; r < resources; r++) {
                 if (Double.isFinite(t.observed[r])) {

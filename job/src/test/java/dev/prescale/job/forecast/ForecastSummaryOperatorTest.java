@@ -203,4 +203,25 @@ class ForecastSummaryOperatorTest {
             assertThat(op.modelFaults()).isZero();
         }
     }
+
+    @Test
+    void aRestoredLocationWithAnotherPlanFallsBackToTheConfiguredModel() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var h = harness("snaive-60m-r1", PLAN)) {
+            h.open();
+            h.processElement2(new ModelUpdate("snaive-60m-r2", null), 0);
+            snapshot = h.snapshot(1, 1);
+        }
+        // Restarted with a half-hour plan: the announced hourly model cannot serve its tasks.
+        SummaryPlan halfHour = new SeasonalNaiveForecaster(DAY, 2, HOUR / 2).summaryPlan(W, HORIZON);
+        try (var h = new TwoInputStreamOperatorTestHarness<ForecastTask, ModelUpdate, GroupForecast>(
+                new ForecastBatchOperator(new PlanFactory("snaive-30m-r3"), 100, 60_000, halfHour, W, HORIZON))) {
+            h.initializeState(snapshot);
+            h.open();
+            ForecastBatchOperator op = (ForecastBatchOperator) h.getOperator();
+            assertThat(op.currentLocation()).isEqualTo("snaive-30m-r3");
+            assertThat(op.modelFaults()).isEqualTo(1);
+            assertThat(SharedForecasters.references("snaive-60m-r2")).isZero();
+        }
+    }
 }
