@@ -36,6 +36,7 @@ import dev.prescale.job.pipeline.TargetDecider;
 import dev.prescale.job.pipeline.TargetDecisionFunction;
 import dev.prescale.job.pipeline.ValidateAndAnonymize;
 import dev.prescale.job.pipeline.ValidatePayloads;
+import dev.prescale.models.SummaryPlan;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -137,10 +138,13 @@ public final class PrescaleJob {
                 .uid("k-anonymity").name("k-anonymity (merge small groups into _other)");
 
         // 5. History per group and batched forecasts; model updates (if any) swap the model in place.
+        // A forecaster that answers from per-group summaries lets the history read only a few chunks.
+        SummaryPlan summaryPlan = forecasters.summaryPlan(windowMillis, config.horizonSteps());
         DataStream<ForecastTask> tasks = anonymous
                 .keyBy(w -> w.group)
                 .process(new GroupHistoryFunction(config.contextWindows(), windowMillis, config.horizonSteps(),
-                        config.historyTtlMillis(), forecasters.usesCovariates()))
+                        config.historyTtlMillis(), forecasters.usesCovariates(), GroupHistoryFunction.DEFAULT_CHUNK_WINDOWS,
+                        summaryPlan))
                 .uid(GroupHistoryFunction.UID).name("group history");
         if (config.usageLog != null && config.usageLog.path != null && !config.usageLog.path.isBlank()) {
             // What the forecaster saw, after k-anonymity: the input of scripts/train.sh --usage.
@@ -149,7 +153,8 @@ public final class PrescaleJob {
                     .setParallelism(1);
         }
         ForecastBatchOperator forecastOperator =
-                new ForecastBatchOperator(forecasters, config.forecast.batchSize, config.batchTimeoutMillis());
+                new ForecastBatchOperator(forecasters, config.forecast.batchSize, config.batchTimeoutMillis(), summaryPlan,
+                        windowMillis, config.horizonSteps());
         String forecastName = "forecast (" + forecasters.location() + ")";
         DataStream<GroupForecast> forecasts;
         if (sources.modelUpdatePayloads != null) {

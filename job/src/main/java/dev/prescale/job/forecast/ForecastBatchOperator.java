@@ -6,7 +6,10 @@ import dev.prescale.job.pipeline.GroupForecast;
 import dev.prescale.models.Forecast;
 import dev.prescale.models.ForecastRequest;
 import dev.prescale.models.Forecaster;
+import dev.prescale.models.SummarizingForecaster;
+import dev.prescale.models.SummaryPlan;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * old one. The current location is kept in union list state, so a restore from a checkpoint keeps
  * the announced model. A location that fails to load (or reports another version than announced)
  * is a model fault: the old model stays.
+ *
+ * <p>Tasks with summaries (the job was built with the forecaster's {@link SummaryPlan}) are forecast
+ * through {@link SummarizingForecaster#forecast(List, List)}; a model whose plan differs (or that does
+ * not summarize) is refused as a swap, since the history operator keeps the old plan's summaries:
+ * such a model needs a restart of the job with it configured.
  */
 public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
         implements OneInputStreamOperator<ForecastTask, GroupForecast>,
@@ -46,6 +54,9 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
     private final ForecasterFactory factory;
     private final int batchSize;
     private final long batchTimeoutMillis;
+    private final SummaryPlan plan;
+    private final long stepMillis;
+    private final int horizon;
 
     /** The factory of the model in use: the configured one until a model update switches it. */
     private transient ForecasterFactory current;
@@ -63,9 +74,34 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
     private transient long lastLoadAttempt;
 
     public ForecastBatchOperator(ForecasterFactory factory, int batchSize, long batchTimeoutMillis) {
+        this(factory, batchSize, batchTimeoutMillis, null, 0, 0);
+    }
+
+    /**
+     * @param plan the summary plan the history operator was built with (tasks may carry its
+     *     summaries), or null; a model must have the same plan for {@code stepMillis} and {@code horizon}
+     */
+    public ForecastBatchOperator(ForecasterFactory factory, int batchSize, long batchTimeoutMillis, SummaryPlan plan,
+            long stepMillis, int horizon) {
         this.factory = factory;
         this.batchSize = batchSize;
         this.batchTimeoutMillis = batchTimeoutMillis;
+        this.plan = plan;
+        this.stepMillis = stepMillis;
+        this.horizon = horizon;
+    }
+
+    /** Why a loaded model cannot serve the tasks of this job (another summary plan), or null when it can. */
+    private String planMismatch(Forecaster f) {
+        if (plan == null) {
+            return null;
+        }
+        SummaryPlan other = f instanceof SummarizingForecaster s ? s.summaryPlan(stepMillis, horizon) : null;
+        if (plan.equals(other)) {
+            return null;
+        }
+        return "the job was built for forecasts from summaries (" + plan + ") and " + f.version()
+                + (other == null ? " does not read them" : " has another plan (" + other + ")");
     }
 
     @Override
@@ -151,6 +187,14 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
                     current.location());
             return;
         }
+        String mismatch = planMismatch(loaded);
+        if (mismatch != null) {
+            SharedForecasters.release(next);
+            modelFaults.inc();
+            LOG.warn("model update {}: refused, {}; keeping {}: restart the job with forecast.model={} to use it",
+                    update, mismatch, current.location(), update.location);
+            return;
+        }
         // Requests that arrived before the update are answered by the model they were sent to.
         flush();
         if (acquired) {
@@ -212,6 +256,19 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
         try {
             forecaster = SharedForecasters.acquire(current);
             acquired = true;
+            String mismatch = planMismatch(forecaster);
+            if (mismatch != null && current != factory) {
+                // A restored location (an earlier swap) that no longer fits: back to the configured model.
+                SharedForecasters.release(current);
+                acquired = false;
+                forecaster = null;
+                modelFaults.inc();
+                LOG.warn("restored model {} refused: {}; back to the configured {} (restart the job with "
+                        + "forecast.model={} to use it)", current.location(), mismatch, factory.location(), current.location());
+                current = factory;
+                forecaster = SharedForecasters.acquire(current);
+                acquired = true;
+            }
         } catch (Exception | LinkageError e) {
             forecaster = null;
             LOG.warn("cannot load the forecaster from {}: {}; decisions fall back to reactive scaling", current.location(), e.toString());
@@ -219,7 +276,7 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
     }
 
     /** The forecaster's answers, each checked by {@link ForecastSanity}; unusable ones where it failed. */
-    private List<Forecast> forecastOrFallback(List<ForecastRequest> batch) {
+    private List<Forecast> forecastOrFallback(List<ForecastRequest> batch, List<double[]> summaries, double[] maxAbs) {
         if (forecaster == null && System.currentTimeMillis() - lastLoadAttempt >= RELOAD_INTERVAL_MILLIS) {
             acquireForecaster();
         }
@@ -229,7 +286,7 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
             failure = "the model at " + current.location() + " could not be loaded";
         } else {
             try {
-                answers = forecaster.forecast(batch);
+                answers = forecast(batch, summaries);
                 failure = answers != null && answers.size() == batch.size() ? null
                         : "the forecaster answered " + (answers == null ? "null" : answers.size() + " forecasts") + " for " + batch.size() + " requests";
             } catch (RuntimeException e) {
@@ -241,13 +298,47 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
         List<Forecast> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             ForecastRequest r = batch.get(i);
-            String fault = failure != null ? failure : ForecastSanity.fault(r, answers.get(i));
+            String fault = failure != null ? failure
+                    : summaries.get(i) != null && answers.get(i) == null ? "the model cannot forecast from summaries"
+                    : Double.isNaN(maxAbs[i]) ? ForecastSanity.fault(r, answers.get(i))
+                    : ForecastSanity.fault(r, answers.get(i), maxAbs[i]);
             if (fault == null) {
                 out.add(answers.get(i));
             } else {
                 modelFaults.inc();
                 out.add(ForecastSanity.unusable(r, model, fault));
             }
+        }
+        return out;
+    }
+
+    /**
+     * The forecaster's answers: through the summaries where any request has one. A forecaster that
+     * cannot read them (not expected: swaps to one are refused) answers the others; those with
+     * summaries get null (their histories are sparse), which the caller counts as model faults.
+     */
+    private List<Forecast> forecast(List<ForecastRequest> batch, List<double[]> summaries) {
+        boolean any = false;
+        for (double[] s : summaries) {
+            any |= s != null;
+        }
+        if (!any) {
+            return forecaster.forecast(batch);
+        }
+        if (forecaster instanceof SummarizingForecaster s) {
+            return s.forecast(batch, summaries);
+        }
+        List<ForecastRequest> full = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (summaries.get(i) == null) {
+                full.add(batch.get(i));
+            }
+        }
+        List<Forecast> answered = full.isEmpty() ? List.of() : forecaster.forecast(full);
+        List<Forecast> out = new ArrayList<>(batch.size());
+        int k = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            out.add(summaries.get(i) == null && k < answered.size() ? answered.get(k++) : null);
         }
         return out;
     }
@@ -267,7 +358,10 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
         pendingRequests = 0;
         ResourceType[] types = ResourceType.values();
         List<ForecastRequest> batch = new ArrayList<>(tasks.size() * types.length);
+        List<double[]> summaries = new ArrayList<>(tasks.size() * types.length);
+        double[] maxAbs = new double[tasks.size() * types.length];
         for (ForecastTask t : tasks) {
+            int length = t.summaries == null ? 0 : t.summaries.length / types.length;
             Map<String, double[]> covariates = new LinkedHashMap<>();
             for (int c = 0; c < t.covariateNames.length; c++) {
                 covariates.put(t.covariateNames[c], t.covariates[c]);
@@ -275,10 +369,13 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
             for (ResourceType type : types) {
                 batch.add(new ForecastRequest(t.group + "/" + type.jsonName(), t.windowEnd, t.stepMillis,
                         t.history[type.ordinal()], t.horizon, covariates));
+                int r = type.ordinal();
+                summaries.add(t.summaries == null ? null : Arrays.copyOfRange(t.summaries, r * length, (r + 1) * length));
+                maxAbs[batch.size() - 1] = t.maxAbs == null ? Double.NaN : t.maxAbs[r];
             }
         }
         long start = System.nanoTime();
-        List<Forecast> forecasts = forecastOrFallback(batch);
+        List<Forecast> forecasts = forecastOrFallback(batch, summaries, maxAbs);
         batchMillis.update((System.nanoTime() - start) / 1_000_000);
         batches.inc();
         requests.inc(batch.size());

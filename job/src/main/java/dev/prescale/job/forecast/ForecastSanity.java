@@ -24,13 +24,21 @@ public final class ForecastSanity {
 
     /** Why the forecast cannot be used for the request, or null when it can. */
     public static String fault(ForecastRequest r, Forecast f) {
+        return fault(r, f, maxAbs(r.history()));
+    }
+
+    /**
+     * Why the forecast cannot be used, with the history's largest absolute value given: a request
+     * with a sparse history (a forecast from a summary) carries it instead of the values.
+     */
+    public static String fault(ForecastRequest r, Forecast f, double historyMaxAbs) {
         if (f == null) {
             return "no forecast returned";
         }
         if (f.horizon() != r.horizon()) {
             return "horizon " + f.horizon() + " instead of " + r.horizon();
         }
-        double limit = RANGE_FACTOR * maxAbs(r.history()) + RANGE_SLACK;
+        double limit = RANGE_FACTOR * historyMaxAbs + RANGE_SLACK;
         String[] names = {"p10", "p50", "p90"};
         double[][] quantiles = {f.p10(), f.p50(), f.p90()};
         for (int q = 0; q < quantiles.length; q++) {

@@ -1,6 +1,8 @@
 package dev.prescale.job.forecast;
 
 import dev.prescale.models.Forecaster;
+import dev.prescale.models.SummarizingForecaster;
+import dev.prescale.models.SummaryPlan;
 import java.io.Serializable;
 
 /**
@@ -26,6 +28,20 @@ public interface ForecasterFactory extends Serializable {
             return f.usesCovariates();
         } catch (Exception e) {
             return true;
+        }
+    }
+
+    /**
+     * The forecaster's summary plan for a step and horizon ({@link SummarizingForecaster#summaryPlan}),
+     * or null (it does not summarize: the job reads full histories), asked at job build time like
+     * {@link #usesCovariates()}: by default it creates a forecaster, asks it and closes it. A
+     * forecaster that cannot be created here gets none.
+     */
+    default SummaryPlan summaryPlan(long stepMillis, int horizon) {
+        try (Forecaster f = create()) {
+            return f instanceof SummarizingForecaster s ? s.summaryPlan(stepMillis, horizon) : null;
+        } catch (Exception e) {
+            return null;
         }
     }
 

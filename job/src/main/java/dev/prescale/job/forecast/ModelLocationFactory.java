@@ -2,6 +2,7 @@ package dev.prescale.job.forecast;
 
 import dev.prescale.job.config.ConfigException;
 import dev.prescale.models.Forecaster;
+import dev.prescale.models.SummaryPlan;
 import dev.prescale.models.baseline.SeasonalNaiveForecaster;
 import dev.prescale.models.lstm.LstmForecaster;
 import dev.prescale.models.lstm.LstmModelMetadata;
@@ -54,6 +55,12 @@ public final class ModelLocationFactory implements ForecasterFactory {
         } catch (IOException | RuntimeException e) {
             return true;
         }
+    }
+
+    /** Without loading a model: the seasonal naive baseline's plan; LSTM artifacts do not summarize. */
+    @Override
+    public SummaryPlan summaryPlan(long stepMillis, int horizon) {
+        return SEASONAL_NAIVE.equals(location) ? new SeasonalNaiveForecaster().summaryPlan(stepMillis, horizon) : null;
     }
 
     @Override

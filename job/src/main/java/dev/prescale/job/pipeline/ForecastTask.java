@@ -17,6 +17,14 @@ public class ForecastTask {
     public double[][] history;
     public String[] covariateNames;
     public double[][] covariates;
+    /**
+     * The forecaster's summaries per resource, flattened in resource order (each
+     * {@code summaries.length / resources} long), or null: then {@link #history} is complete. With
+     * summaries the history has its full length but may hold values only in the plan's lag ranges.
+     */
+    public double[] summaries;
+    /** Largest absolute value of each resource's history (for the range check), or null: take it from the history. */
+    public double[] maxAbs;
 
     public ForecastTask() {}
 }

@@ -5,7 +5,11 @@ import dev.prescale.job.pipeline.history.ChunkStore;
 import dev.prescale.job.pipeline.history.ChunkedHistory;
 import dev.prescale.job.pipeline.history.HistoryChunk;
 import dev.prescale.job.pipeline.history.HistoryHead;
+import dev.prescale.models.ForecastRequest;
+import dev.prescale.models.SummaryPlan;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -23,6 +27,13 @@ import org.apache.flink.util.Collector;
  * plus a map of chunks, keyed state with TTL so groups that went away are cleaned up) and asks for
  * a forecast after every new window; updates of past windows only correct the history. A window
  * writes the head and one chunk; the forecast reads only the chunks of the known history.
+ *
+ * <p>With a {@link SummaryPlan} (a forecaster that can answer from per-series summaries), from the
+ * plan's minimum history on: the first window of each summary key (period) reads the full history,
+ * summarizes each resource into the head and ships both; the other windows of the period read only
+ * the chunks of the plan's lag ranges and ship those values (NaN elsewhere) with the head's
+ * summaries and the running maximum of each resource. A replaced or late window drops the
+ * summaries (they may be stale) and is forecast from its full history, as without a plan.
  */
 public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWindow, ForecastTask> {
     private static final long serialVersionUID = 1L;
@@ -41,12 +52,15 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     private final long ttlMillis;
     private final boolean covariates;
     private final int chunkWindows;
+    private final SummaryPlan plan;
+    private final int planId;
     private transient ChunkedHistory history;
     private transient ValueState<HistoryHead> head;
     private transient MapState<Long, HistoryChunk> chunks;
-    private transient ChunkStore store;
+    private transient MapStateChunks store;
     private transient ValueStateDescriptor<HistoryHead> headDescriptor;
     private transient MapStateDescriptor<Long, HistoryChunk> chunksDescriptor;
+    private transient long chunkReads;
 
     /** With covariates stored and shipped (for a forecaster that reads them). */
     public GroupHistoryFunction(int capacity, long windowMillis, int horizon, long ttlMillis) {
@@ -60,6 +74,12 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
 
     public GroupHistoryFunction(int capacity, long windowMillis, int horizon, long ttlMillis, boolean covariates,
             int chunkWindows) {
+        this(capacity, windowMillis, horizon, ttlMillis, covariates, chunkWindows, null);
+    }
+
+    /** @param plan the forecaster's summary plan for this step and horizon, or null: always the full history */
+    public GroupHistoryFunction(int capacity, long windowMillis, int horizon, long ttlMillis, boolean covariates,
+            int chunkWindows, SummaryPlan plan) {
         // Fails at job build time, not on the TaskManager.
         new ChunkedHistory(capacity, windowMillis, chunkWindows, covariates);
         this.capacity = capacity;
@@ -68,6 +88,8 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         this.ttlMillis = ttlMillis;
         this.covariates = covariates;
         this.chunkWindows = chunkWindows;
+        this.plan = plan;
+        this.planId = plan == null ? 0 : plan.toString().hashCode();
     }
 
     @Override
@@ -77,7 +99,7 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         head = getRuntimeContext().getState(headDescriptor);
         chunksDescriptor = chunksStateDescriptor(capacity, windowMillis, chunkWindows, ttlMillis);
         chunks = getRuntimeContext().getMapState(chunksDescriptor);
-        store = new MapStateChunks(chunks);
+        store = new MapStateChunks(chunks, this);
     }
 
     /** The head's state: name, serializer and TTL (shared with the benchmark's savepoint prefill). */
@@ -111,8 +133,15 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
 
     @Override
     public void processElement(GroupWindow w, Context ctx, Collector<ForecastTask> out) throws Exception {
-        HistoryHead h = history.put(head.value(), w, store);
-        head.update(h);
+        store.forget();
+        HistoryHead before = head.value();
+        long previousLast = before == null ? 0 : before.lastWindowEnd;
+        HistoryHead h = history.put(before, w, store);
+        boolean newest = w.windowEnd > previousLast;
+        if (!newest) {
+            // A replaced or late window may change values a summary was made from.
+            dropSummaries(h);
+        }
         // Windows behind the newest one: with k-anonymity at parallelism > 1 a group's windows come
         // from several subtasks and may arrive out of order; skipping them lost those windows'
         // decisions (seen at parallelism 2 in SavepointUpgradeITCase). Such a first emission is
@@ -120,6 +149,7 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         // newest window's context (older ones are not stored: no steps).
         int steps = history.historySteps(h, w.windowEnd);
         if (w.update || steps == 0) {
+            head.update(h);
             return; // a correction of the past: the forecast from that point has already been made
         }
         ForecastTask t = new ForecastTask();
@@ -140,12 +170,95 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
             t.covariateNames = NO_NAMES;
             t.covariates = NO_SERIES;
         }
-        history.fill(h, w.windowEnd, known, store, t.history, covariates ? t.covariates : null);
-        t.observed = new double[resources];
-        for (int r = 0; r < resources; r++) {
-            t.observed[r] = t.history[r][known - 1];
+        boolean summarized = plan != null && newest && steps >= plan.minHistorySteps();
+        long key = summarized ? plan.summaryKey(w.windowEnd, steps) : 0;
+        if (summarized && h.summaries != null && h.maxAbs != null && h.summaryKey == key && h.summaryPlan == planId) {
+            // The period's summaries are in the head: only the windows the forecast reads.
+            int[] lags = plan.lagRanges(w.windowEnd);
+            history.fillLags(h, w.windowEnd, known, lags, store, t.history);
+            for (double[] c : t.covariates) {
+                Arrays.fill(c, Double.NaN); // not read: unknown, as the history outside the lag ranges
+            }
+            t.observed = observed(h, w.windowEnd, known, lags, t.history);
+            for (int r = 0; r < resources; r++) {
+                if (Double.isFinite(t.observed[r])) {
+                    h.maxAbs[r] = Math.max(h.maxAbs[r], Math.abs(t.observed[r]));
+                }
+            }
+        } else {
+            history.fill(h, w.windowEnd, known, store, t.history, covariates ? t.covariates : null);
+            t.observed = new double[resources];
+            for (int r = 0; r < resources; r++) {
+                t.observed[r] = t.history[r][known - 1];
+            }
+            if (summarized) {
+                summarize(h, t, key);
+            }
         }
+        if (summarized && h.summaries != null) {
+            t.summaries = h.summaries;
+            t.maxAbs = h.maxAbs.clone();
+        }
+        head.update(h);
         out.collect(t);
+    }
+
+    /** Makes the summaries of every resource from the task's full history and keeps them in the head. */
+    private void summarize(HistoryHead h, ForecastTask t, long key) {
+        ResourceType[] types = ResourceType.values();
+        double[][] each = new double[types.length][];
+        double[] max = new double[types.length];
+        for (ResourceType type : types) {
+            int r = type.ordinal();
+            each[r] = plan.summarize(new ForecastRequest(t.group + "/" + type.jsonName(), t.windowEnd, t.stepMillis,
+                    t.history[r], t.horizon, null));
+            if (each[r] == null || each[r].length != each[0].length) {
+                dropSummaries(h); // not of one length each: nothing to keep, forecast from full histories
+                return;
+            }
+            for (double v : t.history[r]) {
+                if (Double.isFinite(v)) {
+                    max[r] = Math.max(max[r], Math.abs(v));
+                }
+            }
+        }
+        int length = each[0].length;
+        double[] flat = new double[length * types.length];
+        for (int r = 0; r < types.length; r++) {
+            System.arraycopy(each[r], 0, flat, r * length, length);
+        }
+        h.summaries = flat;
+        h.summaryKey = key;
+        h.summaryPlan = planId;
+        h.maxAbs = max;
+    }
+
+    /** The values of the window just closed: from the sparse history when its lags include 1, else read. */
+    private double[] observed(HistoryHead h, long windowEnd, int known, int[] lags, double[][] sparse) throws Exception {
+        boolean hasLast = false;
+        for (int k = 0; k + 1 < lags.length; k += 2) {
+            hasLast |= lags[k] <= 1 && 1 <= lags[k + 1];
+        }
+        double[][] from = sparse;
+        if (!hasLast) {
+            from = new double[sparse.length][known];
+            history.fillLags(h, windowEnd, known, new int[] {1, 1}, store, from);
+        }
+        double[] observed = new double[from.length];
+        for (int r = 0; r < from.length; r++) {
+            observed[r] = from[r][known - 1];
+        }
+        return observed;
+    }
+
+    private static void dropSummaries(HistoryHead h) {
+        h.summaries = null;
+        h.maxAbs = null;
+    }
+
+    /** Chunks read from state since open (point lookups and entries of scans): tests and the benchmark. */
+    public long chunkReads() {
+        return chunkReads;
     }
 
     /** Chunks stored for the current key (tests and the benchmark check that state stays bounded). */
@@ -167,37 +280,80 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         return chunksDescriptor;
     }
 
-    /** The chunks of the current key in Flink map state. */
+    /**
+     * The chunks of the current key in Flink map state. The last chunk read or written during one
+     * element is kept (until {@link #forget}): the forecast then reads the chunk the new window was
+     * just written to without a second state lookup (in RocksDB a read and a deserialization).
+     */
     private static final class MapStateChunks implements ChunkStore {
         private final MapState<Long, HistoryChunk> state;
+        private final GroupHistoryFunction counts;
+        private long lastIndex;
+        private HistoryChunk last;
 
-        MapStateChunks(MapState<Long, HistoryChunk> state) {
+        /** Drops the kept chunk: called before each element (the key may change). */
+        void forget() {
+            last = null;
+        }
+
+        MapStateChunks(MapState<Long, HistoryChunk> state, GroupHistoryFunction counts) {
             this.state = state;
+            this.counts = counts;
         }
 
         @Override
         public HistoryChunk get(long index) throws Exception {
-            return state.get(index);
+            if (last != null && lastIndex == index) {
+                return last;
+            }
+            counts.chunkReads++;
+            HistoryChunk chunk = state.get(index);
+            if (chunk != null) {
+                lastIndex = index;
+                last = chunk;
+            }
+            return chunk;
         }
 
         @Override
         public void put(long index, HistoryChunk chunk) throws Exception {
             state.put(index, chunk);
+            lastIndex = index;
+            last = chunk;
         }
 
         @Override
         public void remove(long index) throws Exception {
+            if (lastIndex == index) {
+                last = null;
+            }
             state.remove(index);
         }
 
         @Override
         public void clear() {
+            last = null;
             state.clear();
         }
 
         @Override
         public Iterable<Map.Entry<Long, HistoryChunk>> entries() throws Exception {
-            return state.entries();
+            Iterable<Map.Entry<Long, HistoryChunk>> entries = state.entries();
+            return () -> {
+                Iterator<Map.Entry<Long, HistoryChunk>> it = entries.iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return it.hasNext();
+                    }
+
+                    @Override
+                    public Map.Entry<Long, HistoryChunk> next() {
+                        counts.chunkReads++;
+                        return it.next();
+                    }
+                };
+            };
         }
     }
 }

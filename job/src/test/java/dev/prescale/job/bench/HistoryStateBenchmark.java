@@ -5,6 +5,7 @@ import dev.prescale.job.pipeline.ForecastTask;
 import dev.prescale.job.pipeline.GroupHistoryFunction;
 import dev.prescale.job.pipeline.GroupWindow;
 import dev.prescale.models.ForecastRequest;
+import dev.prescale.models.SummaryPlan;
 import dev.prescale.models.baseline.SeasonalNaiveForecaster;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -42,6 +43,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  *
  * <pre>scripts/history-benchmark.sh --groups 200 --windows 5 [--context 2880] [--chunk 60]
  *     [--covariates false] [--rocksdb-memory 256mb] [--batch 64] [--work-dir /tmp/prescale-history-bench]
+ *     [--summaries true (the new layout with the seasonal naive summary plan)]
  *     [--jfr FILE (a profile of the timed rounds only)]</pre>
  */
 public final class HistoryStateBenchmark {
@@ -57,16 +59,21 @@ public final class HistoryStateBenchmark {
         int context = Integer.parseInt(o.getOrDefault("context", "2880"));
         int chunk = Integer.parseInt(o.getOrDefault("chunk", String.valueOf(GroupHistoryFunction.DEFAULT_CHUNK_WINDOWS)));
         boolean covariates = Boolean.parseBoolean(o.getOrDefault("covariates", "false"));
+        // With the seasonal naive summary plan: the first timed window of an hour reads the whole
+        // history and summarizes it, the others read the chunks a season back only.
+        boolean summaries = Boolean.parseBoolean(o.getOrDefault("summaries", "false"));
+        SummaryPlan plan = summaries ? new SeasonalNaiveForecaster().summaryPlan(W, 15) : null;
         String memory = o.getOrDefault("rocksdb-memory", "256mb");
         int batch = Integer.parseInt(o.getOrDefault("batch", "64"));
         Path work = Path.of(o.getOrDefault("work-dir", "/tmp/prescale-history-bench"));
         Files.createDirectories(work);
         System.out.printf(Locale.ROOT, "groups=%d timed windows=%d context=%d windows of 1 min, chunk=%d, covariates=%s, "
-                + "RocksDB fixed memory %s per harness%n", groups, windows, context, chunk, covariates, memory);
+                + "RocksDB fixed memory %s per harness, summaries=%s%n", groups, windows, context, chunk, covariates, memory,
+                summaries);
 
         long ttl = 86_400_000L;
         var old = harness(new RingGroupHistoryFunction(context, W, 15, ttl), memory, work.resolve("old"));
-        GroupHistoryFunction chunked = new GroupHistoryFunction(context, W, 15, ttl, covariates, chunk);
+        GroupHistoryFunction chunked = new GroupHistoryFunction(context, W, 15, ttl, covariates, chunk, plan);
         var neu = harness(chunked, memory, work.resolve("new"));
         try {
             Random rnd = new Random(42);
@@ -98,9 +105,11 @@ public final class HistoryStateBenchmark {
             double[][] newUs = new double[3][windows];
             List<ForecastTask> oldTasks = null;
             List<ForecastTask> newTasks = null;
-            System.out.println("round  old wall/thread CPU/process CPU us per group-window   new wall/thread CPU/process CPU");
+            System.out.println("round  old wall/thread CPU/process CPU us per group-window   new wall/thread CPU/process CPU"
+                    + "   new chunk reads per group-window");
             for (int t = 0; t < windows; t++) {
                 long n = BASE + context + 1 + t;
+                long readsBefore = chunked.chunkReads();
                 for (int layout = 0; layout < 2; layout++) {
                     var h = layout == 0 ? old : neu;
                     h.getOutput().clear();
@@ -124,8 +133,9 @@ public final class HistoryStateBenchmark {
                         newTasks = tasks;
                     }
                 }
-                System.out.printf(Locale.ROOT, "%5d  %9.0f %9.0f %9.0f   %9.0f %9.0f %9.0f%n", t + 1, oldUs[0][t], oldUs[1][t],
-                        oldUs[2][t], newUs[0][t], newUs[1][t], newUs[2][t]);
+                System.out.printf(Locale.ROOT, "%5d  %9.0f %9.0f %9.0f   %9.0f %9.0f %9.0f   %6.1f%n", t + 1, oldUs[0][t],
+                        oldUs[1][t], oldUs[2][t], newUs[0][t], newUs[1][t], newUs[2][t],
+                        (chunked.chunkReads() - readsBefore) / (double) groups);
             }
             System.out.printf(Locale.ROOT, "median old: wall %.0f us, thread CPU %.0f us, process CPU %.0f us per group-window%n",
                     median(oldUs[0]), median(oldUs[1]), median(oldUs[2]));
@@ -183,22 +193,34 @@ public final class HistoryStateBenchmark {
     private static void forecasts(List<ForecastTask> tasks, int batch) {
         SeasonalNaiveForecaster f = new SeasonalNaiveForecaster();
         List<ForecastRequest> requests = new ArrayList<>();
+        List<double[]> summaries = new ArrayList<>();
+        int types = ResourceType.values().length;
         for (ForecastTask t : tasks) {
+            int length = t.summaries == null ? 0 : t.summaries.length / types;
             for (ResourceType type : ResourceType.values()) {
+                int r = type.ordinal();
                 requests.add(new ForecastRequest(t.group + "/" + type.jsonName(), t.windowEnd, t.stepMillis,
-                        t.history[type.ordinal()], t.horizon, Map.of()));
+                        t.history[r], t.horizon, Map.of()));
+                summaries.add(t.summaries == null ? null : Arrays.copyOfRange(t.summaries, r * length, (r + 1) * length));
             }
         }
+        boolean fromSummaries = tasks.get(0).summaries != null;
         double[] perTask = new double[10];
         for (int rep = 0; rep < perTask.length; rep++) {
             long t0 = cpuNanos();
             for (int i = 0; i < requests.size(); i += batch) {
-                f.forecast(requests.subList(i, Math.min(requests.size(), i + batch)));
+                int to = Math.min(requests.size(), i + batch);
+                if (fromSummaries) {
+                    f.forecast(requests.subList(i, to), summaries.subList(i, to));
+                } else {
+                    f.forecast(requests.subList(i, to));
+                }
             }
             perTask[rep] = (cpuNanos() - t0) / 1e3 / tasks.size();
         }
-        System.out.printf(Locale.ROOT, "snaive on the new tasks (4 series of %d windows, batch %d): %s us thread CPU per group-window, median %.0f%n",
-                tasks.get(0).history[0].length, batch, Arrays.toString(round(perTask)), median(perTask));
+        System.out.printf(Locale.ROOT, "snaive on the new tasks (4 series of %d windows, batch %d%s): %s us thread CPU per group-window, median %.0f%n",
+                tasks.get(0).history[0].length, batch, fromSummaries ? ", from summaries" : "", Arrays.toString(round(perTask)),
+                median(perTask));
         // What the forecaster did before it selected its quantiles: sort the day-lag errors of the
         // last two days per series (the same errors; the rest of the forecast is unchanged).
         int season = (int) (86_400_000L / tasks.get(0).stepMillis);

@@ -112,7 +112,7 @@ class LstmModelTest {
     void unusableInputGoesToTheSeasonalBaselineWithANote() throws IOException {
         try (LstmForecaster f = LstmForecaster.load(artifact)) {
             Forecast shortHistory = f.forecast(ForecastRequest.of("s", 1_600_000_000_000L, 300_000L, new double[] {1, 2, 3}, 12));
-            assertThat(shortHistory.note()).startsWith("fallback snaive/1: history shorter than one day");
+            assertThat(shortHistory.note()).startsWith("fallback snaive/2: history shorter than one day");
             double[] holes = new double[600];
             java.util.Arrays.fill(holes, Double.NaN);
             holes[0] = 5;

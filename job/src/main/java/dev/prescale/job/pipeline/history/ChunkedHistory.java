@@ -2,6 +2,8 @@ package dev.prescale.job.pipeline.history;
 
 import dev.prescale.connectors.records.ResourceType;
 import dev.prescale.job.pipeline.GroupWindow;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -213,6 +215,81 @@ public final class ChunkedHistory {
             }
             n = (c + 1) * chunkWindows;
         }
+    }
+
+    /**
+     * Like {@link #fill} for a history of {@code known} windows ending at {@code lastEnd}, but writes
+     * only the windows at the given lags (inclusive pairs {@code [from, to]}, 1 = the window ending
+     * at {@code lastEnd}) and NaN everywhere else; the written values are those {@link #fill} would
+     * write. Reads only the chunks covering those windows, each once, by point lookups; a range that
+     * starts in a window without traffic also reads back to the last seen window, for the storage
+     * level carried over the gap.
+     */
+    public void fillLags(HistoryHead head, long lastEnd, int known, int[] lagRanges, ChunkStore store,
+            double[][] resources) throws Exception {
+        for (double[] series : resources) {
+            Arrays.fill(series, Double.NaN);
+        }
+        double[] cpu = resources[CPU];
+        double[] memory = resources[MEMORY];
+        double[] storage = resources[STORAGE];
+        double[] network = resources[NETWORK];
+        long first = head == null ? 0 : head.firstWindowEnd;
+        long oldestEnd = lastEnd - (long) (known - 1) * windowMillis;
+        Map<Long, HistoryChunk> read = new HashMap<>();
+        for (int k = 0; k + 1 < lagRanges.length; k += 2) {
+            int from = Math.max(1, lagRanges[k]);
+            int to = Math.min(known, lagRanges[k + 1]);
+            if (from > to) {
+                continue;
+            }
+            long end = lastEnd - (long) (to - 1) * windowMillis;
+            double carried = carriedStorage(end, Math.max(first, oldestEnd), read, store);
+            for (int lag = to; lag >= from; lag--, end += windowMillis) {
+                int out = known - lag;
+                long n = number(end);
+                long c = Math.floorDiv(n, chunkWindows);
+                int i = (int) (n - c * chunkWindows);
+                HistoryChunk chunk = end < first ? null : chunk(c, read, store);
+                if (end < first) {
+                    cpu[out] = memory[out] = storage[out] = network[out] = Double.NaN;
+                } else if (chunk != null && chunk.has(i)) {
+                    cpu[out] = chunk.cpu[i];
+                    memory[out] = chunk.memory[i];
+                    network[out] = chunk.network[i];
+                    storage[out] = chunk.storage[i];
+                    carried = storage[out];
+                } else {
+                    cpu[out] = memory[out] = network[out] = 0;
+                    storage[out] = Double.isNaN(carried) ? 0 : carried;
+                }
+            }
+        }
+    }
+
+    /** The storage level of the last seen window in {@code [lowestEnd, end)}, NaN for none (as {@link #fill} carries it). */
+    private double carriedStorage(long end, long lowestEnd, Map<Long, HistoryChunk> read, ChunkStore store)
+            throws Exception {
+        for (long e = end - windowMillis; e >= lowestEnd; e -= windowMillis) {
+            long n = number(e);
+            long c = Math.floorDiv(n, chunkWindows);
+            HistoryChunk chunk = chunk(c, read, store);
+            int i = (int) (n - c * chunkWindows);
+            if (chunk != null && chunk.has(i)) {
+                return chunk.storage[i];
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** A chunk read at most once per call (absent ones too). */
+    private static HistoryChunk chunk(long c, Map<Long, HistoryChunk> read, ChunkStore store) throws Exception {
+        if (read.containsKey(c)) {
+            return read.get(c);
+        }
+        HistoryChunk chunk = store.get(c);
+        read.put(c, chunk);
+        return chunk;
     }
 
     private long number(long windowEnd) {

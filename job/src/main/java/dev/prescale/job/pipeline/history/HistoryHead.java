@@ -19,6 +19,21 @@ public class HistoryHead {
     public double storageTotal;
     /** The lowest chunk index that may still be stored: eviction starts here. */
     public long oldestChunk;
+    /**
+     * The forecaster's summaries of each resource (its {@code SummaryPlan}), flattened in resource
+     * order: null when there are none (a head from before summaries, or one whose summaries a
+     * replaced or late window made stale), which means "make them from the full history now".
+     */
+    public double[] summaries;
+    /** Which summaries they are: the plan's summary key for the origins they serve. */
+    public long summaryKey;
+    /** Which plan made them (a hash of its description): another plan makes new ones. */
+    public int summaryPlan;
+    /**
+     * Largest absolute value per resource since the summaries were made (from the full history
+     * then, raised by every new window): the range check of a forecast from a sparse history.
+     */
+    public double[] maxAbs;
 
     public HistoryHead() {}
 
