@@ -27,6 +27,11 @@ public final class BenchRegistry {
     /** Sum of the history lengths the model was given: shows whether a run started from steady state. */
     static final LongAdder MODEL_HISTORY_STEPS = new LongAdder();
     static final LongAdder DEAD_LETTERS = new LongAdder();
+    /** Event time from which records count as measured (after the warm-up windows); MIN: all. */
+    static volatile long measuredFromTs = Long.MIN_VALUE;
+    /** When the first measured record reached the source's probe. */
+    static final AtomicLong MEASURED_FIRST_NANOS = new AtomicLong(Long.MAX_VALUE);
+    static final LongAdder MEASURED_RECORDS = new LongAdder();
 
     private BenchRegistry() {}
 
@@ -43,6 +48,8 @@ public final class BenchRegistry {
         MODEL_SERIES.reset();
         MODEL_HISTORY_STEPS.reset();
         DEAD_LETTERS.reset();
+        MEASURED_FIRST_NANOS.set(Long.MAX_VALUE);
+        MEASURED_RECORDS.reset();
     }
 
     static void decision(long windowEnd, long nowMillis) {

@@ -46,7 +46,9 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  *   <li>{@code scale}: one whole-job run; state, checkpoint and memory figures.</li>
  * </ul>
  * Options: {@code --bootstrap --groups --windows --per-group --rounds --parallelism --prefill-history --rate
- * (events/s per source subtask, 0 = as fast as possible) --checkpoint-interval --model --work-dir}.
+ * (events/s per source subtask, 0 = as fast as possible) --checkpoint-interval --model --work-dir
+ * --warmup-windows (throughput: also measure both jobs over the windows after these; ratio= then
+ * compares those rates, and ratio_including_warmup= the whole runs)}.
  */
 public final class JobBenchmark {
 
@@ -102,17 +104,41 @@ public final class JobBenchmark {
         System.out.println("local_aggregation=" + opt("local-aggregation", "true"));
         List<Double> pass = new ArrayList<>();
         List<Double> full = new ArrayList<>();
+        List<Double> passMeasured = new ArrayList<>();
+        List<Double> fullMeasured = new ArrayList<>();
         List<Result> fullResults = new ArrayList<>();
         for (int r = 0; r < intOpt("rounds", 2); r++) {
-            pass.add(run(false, p).eventsPerSecond());
+            Result t = run(false, p);
+            pass.add(t.eventsPerSecond());
+            passMeasured.add(t.eventsPerSecondAfterWarmup());
             Result f = run(true, p);
             full.add(f.eventsPerSecond());
+            fullMeasured.add(f.eventsPerSecondAfterWarmup());
             fullResults.add(f);
         }
         Result last = fullResults.get(fullResults.size() - 1);
         summary(last);
         System.out.printf("passthrough_eps_median=%.0f full_eps_median=%.0f%n", median(pass), median(full));
-        ratio = String.format("ratio=%.3f", median(full) / median(pass));
+        String whole = String.format("ratio=%.3f", median(full) / median(pass));
+        if (warmupWindows() > 0) {
+            // Both jobs measured over the same windows, after the same warm-up (JIT, a prefilled
+            // restore and its first full checkpoint, RocksDB compacting what was restored).
+            System.out.printf("warmup_windows=%d passthrough_eps_after_warmup_median=%.0f full_eps_after_warmup_median=%.0f%n",
+                    warmupWindows(), median(passMeasured), median(fullMeasured));
+            System.out.println("ratio_including_warmup=" + whole.substring("ratio=".length()));
+            ratio = String.format("ratio=%.3f", median(fullMeasured) / median(passMeasured));
+        } else {
+            ratio = whole;
+        }
+    }
+
+    /** Windows at the start of the load that are not measured (--warmup-windows, default 0). */
+    private int warmupWindows() {
+        int w = intOpt("warmup-windows", 0);
+        if (w < 0 || w >= load.windows) {
+            throw new IllegalArgumentException("--warmup-windows must be 0 to windows - 1: " + w);
+        }
+        return w;
     }
 
     private void parallelism() throws Exception {
@@ -161,7 +187,7 @@ public final class JobBenchmark {
     private record Result(double seconds, long records, double cpuSeconds, long modelNanos, long modelSeries, long modelHistorySteps,
             long decisions, List<Long> latencies, long deadLetters, int checkpoints,
             RunObserver.Checkpoint largestCheckpoint, long maxHeap, long maxRss, long maxRocksDir, long runningRecords,
-            double runningSeconds) {
+            double runningSeconds, long measuredRecords, double measuredSeconds) {
         double eventsPerSecond() {
             return records / seconds;
         }
@@ -172,6 +198,11 @@ public final class JobBenchmark {
          * an upper bound; {@link #eventsPerSecond()} (from the first record, restore included) is
          * the lower bound and the figure the ratios use.
          */
+        /** Events of the windows after the warm-up over the time from the first of them to the end. */
+        double eventsPerSecondAfterWarmup() {
+            return measuredSeconds > 0 ? measuredRecords / measuredSeconds : eventsPerSecond();
+        }
+
         double eventsPerSecondAfterRestore() {
             return runningSeconds > 0 && runningSeconds < seconds ? records / runningSeconds : eventsPerSecond();
         }
@@ -186,6 +217,8 @@ public final class JobBenchmark {
         String savepoint = wholeJob ? prefilledSavepoint() : null;
         PrescaleConfig config = config(dir, parallelism, restPort, savepoint);
         BenchRegistry.reset();
+        BenchRegistry.measuredFromTs = warmupWindows() == 0 ? Long.MIN_VALUE
+                : InteractionLoad.START_MILLIS + warmupWindows() * load.windowMillis;
         System.gc();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(PrescaleJob.flinkConfiguration(config));
         double rate = Double.parseDouble(opt("rate", "0"));
@@ -229,13 +262,16 @@ public final class JobBenchmark {
                 BenchRegistry.DEAD_LETTERS.sum(), observer.checkpoints.size(), observer.largest(), observer.maxHeapUsed,
                 observer.maxRss, observer.maxRocksDirBytes,
                 BenchRegistry.RECORDS.sum() - observer.recordsWhenAllRunning,
-                observer.allRunningNanos == 0 ? 0 : (t1 - observer.allRunningNanos) / 1e9);
+                observer.allRunningNanos == 0 ? 0 : (t1 - observer.allRunningNanos) / 1e9,
+                BenchRegistry.MEASURED_RECORDS.sum(),
+                BenchRegistry.MEASURED_FIRST_NANOS.get() >= t1 ? 0 : (t1 - BenchRegistry.MEASURED_FIRST_NANOS.get()) / 1e9);
         System.out.printf("run=%d job=%s parallelism=%d records=%d seconds=%.2f (startup %.2f) eps=%.0f"
                         + " eps_after_restore=%.0f (all tasks RUNNING %.2f s before the end, %d records read since) cpu_s=%.1f"
+                        + " eps_after_warmup=%.0f (%d records of the windows after the warm-up in %.2f s)"
                         + " dead_letters=%d decisions=%d checkpoints=%d%n",
                 n, wholeJob ? "whole" : "passthrough", parallelism, r.records, seconds, (Math.min(first, t1) - t0) / 1e9,
                 r.eventsPerSecond(), r.eventsPerSecondAfterRestore(), r.runningSeconds, r.runningRecords, r.cpuSeconds,
-                r.deadLetters, r.decisions, r.checkpoints);
+                r.eventsPerSecondAfterWarmup(), r.measuredRecords, r.measuredSeconds, r.deadLetters, r.decisions, r.checkpoints);
         if (r.records != load.events()) {
             throw new IllegalStateException("run " + n + " read " + r.records + " records, expected " + load.events());
         }

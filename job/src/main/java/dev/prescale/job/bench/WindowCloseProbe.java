@@ -35,6 +35,12 @@ public class WindowCloseProbe extends RichMapFunction<String, String> {
         count++;
         BenchRegistry.RECORDS.increment();
         long ts = timestamp(payload);
+        if (ts >= BenchRegistry.measuredFromTs) {
+            if (BenchRegistry.MEASURED_FIRST_NANOS.get() == Long.MAX_VALUE) {
+                BenchRegistry.MEASURED_FIRST_NANOS.accumulateAndGet(System.nanoTime(), Math::min);
+            }
+            BenchRegistry.MEASURED_RECORDS.increment();
+        }
         if (ts > maxTs) {
             maxTs = ts;
             if (nextEnd == 0) {
