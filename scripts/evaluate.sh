@@ -18,17 +18,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-build() {
-  mvn -o -q -B -pl job install -DskipTests "$@" || mvn -q -B -pl job install -DskipTests "$@"
-}
-
 CP_FILE="$ROOT/job/target/evaluate.classpath"
-if [[ ! -f job/target/classes/dev/prescale/job/eval/EvaluateMain.class || -n "${PRESCALE_REBUILD:-}" ]]; then
-  # models and connectors come from the local repository; build them once if they are missing there.
-  if ! build 2>/dev/null; then
-    mvn -o -q -B -pl models,connectors install -DskipTests || mvn -q -B -pl models,connectors install -DskipTests
-    build
-  fi
+MAIN_CLASS_FILE=job/target/classes/dev/prescale/job/eval/EvaluateMain.class
+# Rebuild when any main source of the three modules is newer than the build: the job runs with the
+# models and connectors from the local repository, so they are installed together with it.
+if [[ ! -f "$MAIN_CLASS_FILE" || -n "${PRESCALE_REBUILD:-}" \
+      || -n "$(find models/src/main connectors/src/main job/src/main -newer "$MAIN_CLASS_FILE" -type f -print -quit)" ]]; then
+  mvn -o -q -B -pl job -am install -DskipTests || mvn -q -B -pl job -am install -DskipTests
 fi
 if [[ ! -s "$CP_FILE" || job/pom.xml -nt "$CP_FILE" ]]; then
   # Flink is `provided` in the job: include every scope so that the main class runs outside a cluster.
