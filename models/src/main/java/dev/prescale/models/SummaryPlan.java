@@ -11,8 +11,8 @@ import java.io.Serializable;
  *
  * <p>A summary made for a request serves every later request of the same series with the same
  * {@link #summaryKey}; it reads only values that end at or before the start of the origin's period
- * ({@code floorDiv(origin, periodMillis) * periodMillis}), so values added during a period change
- * the summary only from the next period on.
+ * (the last {@code periodOffsetMillis(series) + k * periodMillis} at or before the origin), so values
+ * added during a period change the summary only from the next period on.
  */
 public interface SummaryPlan extends Serializable {
 
@@ -23,18 +23,29 @@ public interface SummaryPlan extends Serializable {
     int minHistorySteps();
 
     /**
+     * Where the periods of a series start: at this offset plus whole periods (0 by default: at
+     * multiples of P). A plan may give series different offsets so that a job holding many series
+     * does not refresh all their summaries in the same step. The series of one group, ids equal up
+     * to their last {@code '/'} (such as {@code checkout/cpu} and {@code checkout/memory}), must
+     * share an offset: a job refreshes a group's series together.
+     */
+    default long periodOffsetMillis(String seriesId) {
+        return 0;
+    }
+
+    /**
      * The steps a forecast from a summary reads, as inclusive pairs {@code [from, to]} of lags
      * (1 = the last step before the origin); may depend on where the origin lies in its period.
      * Everything else of the history may be NaN.
      */
-    int[] lagRanges(long originMillis);
+    int[] lagRanges(String seriesId, long originMillis);
 
     /**
      * Which summary serves a request: two requests of one series with the same key have the same
-     * summary (given the same stored values). By default the period index.
+     * summary (given the same stored values). By default the index of the series' period.
      */
-    default long summaryKey(long originMillis, int historySteps) {
-        return Math.floorDiv(originMillis, periodMillis());
+    default long summaryKey(String seriesId, long originMillis, int historySteps) {
+        return Math.floorDiv(originMillis - periodOffsetMillis(seriesId), periodMillis());
     }
 
     /** The summary of a request with its full history; reads only values before the origin's period. */

@@ -31,8 +31,12 @@ import java.util.List;
  */
 public final class OfflineReplay {
 
-    /** The series id used for the trace's single series. */
-    public static final String SERIES = "trace";
+    /**
+     * The series id used for the trace's single series: the one the job gives the replayed group's
+     * CPU ({@link FlinkReplay}), so that a forecaster that derives anything from the id (snaive's
+     * staggered summary periods) answers both replays alike.
+     */
+    public static final String SERIES = FlinkReplay.GROUP + "/" + ResourceType.CPU.jsonName();
     private static final int BATCH = 256;
 
     private final ScalingPolicy policy;

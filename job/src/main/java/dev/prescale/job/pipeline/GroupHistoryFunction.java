@@ -171,10 +171,12 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
             t.covariates = NO_SERIES;
         }
         boolean summarized = plan != null && newest && steps >= plan.minHistorySteps();
-        long key = summarized ? plan.summaryKey(w.windowEnd, steps) : 0;
+        // Any series id of the group: the plan gives a group's series one grid of periods.
+        String series = w.group + "/" + ResourceType.values()[0].jsonName();
+        long key = summarized ? plan.summaryKey(series, w.windowEnd, steps) : 0;
         if (summarized && h.summaries != null && h.maxAbs != null && h.summaryKey == key && h.summaryPlan == planId) {
             // The period's summaries are in the head: only the windows the forecast reads.
-            int[] lags = plan.lagRanges(w.windowEnd);
+            int[] lags = plan.lagRanges(series, w.windowEnd);
             history.fillLags(h, w.windowEnd, known, lags, store, t.history);
             for (double[] c : t.covariates) {
                 Arrays.fill(c, Double.NaN); // not read: unknown, as the history outside the lag ranges

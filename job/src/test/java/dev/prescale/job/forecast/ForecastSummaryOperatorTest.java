@@ -93,7 +93,7 @@ class ForecastSummaryOperatorTest {
             t.summaries = new double[0];
             t.maxAbs = new double[4];
         }
-        int[] lags = PLAN.lagRanges(end);
+        int[] lags = PLAN.lagRanges("s", end);
         for (int r = 0; r < 4; r++) {
             int n = x[r].length;
             t.observed[r] = x[r][n - 1];

@@ -18,6 +18,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -253,5 +254,59 @@ class GroupHistorySummaryTest {
                 .containsExactly((base + 151) * W, (base + 180) * W);
         List<ForecastTask> full = run(new GroupHistoryFunction(240, W, HORIZON, DAY, false, 60), backend, input);
         assertSameForecasts(after, full.subList(150, 200), 40);
+    }
+
+    @Test
+    void staggeredPeriodsSpreadTheRefreshesOverTheHourAndStillEqualFullForecasts() throws Exception {
+        // 40 groups, 400 consecutive windows each, in window order as the job sees them.
+        Random rnd = new Random(3);
+        List<GroupWindow> input = new ArrayList<>();
+        long base = HistorySequences.BASE - Math.floorMod(HistorySequences.BASE, 60);
+        for (int k = 1; k <= 400; k++) {
+            for (int g = 0; g < 40; g++) {
+                input.add(HistorySequences.window("group-" + g, base + k, rnd, false));
+            }
+        }
+        SeasonalNaiveForecaster staggered = new SeasonalNaiveForecaster(2 * HOUR, 2, HOUR, true);
+        SummaryPlan plan = staggered.summaryPlan(W, HORIZON);
+        List<ForecastTask> aligned = run(new GroupHistoryFunction(240, W, HORIZON, DAY, false, 60, PLAN), "heap", input);
+        List<ForecastTask> spread = run(new GroupHistoryFunction(240, W, HORIZON, DAY, false, 60, plan), "heap", input);
+        // After every group's first summary (window 121 on), count the full reads per window.
+        long from = (base + 130) * W;
+        int alignedMax = maxRefreshesInAWindow(aligned, from);
+        int spreadMax = maxRefreshesInAWindow(spread, from);
+        assertThat(alignedMax).as("aligned: every group at the hour").isEqualTo(40);
+        assertThat(spreadMax).as("staggered").isLessThanOrEqualTo(6);
+        // And the staggered summaries still give the full-history forecasts of the same forecaster.
+        List<ForecastTask> full = run(new GroupHistoryFunction(240, W, HORIZON, DAY, false, 60), "heap", input);
+        for (int i = 0; i < full.size(); i += 7) {
+            ForecastTask a = spread.get(i);
+            ForecastTask e = full.get(i);
+            for (int r = 0; r < ResourceType.values().length; r++) {
+                String id = a.group + "/" + r;
+                Forecast expected = staggered.forecast(ForecastRequest.of(id, e.windowEnd, W, e.history[r], HORIZON));
+                int length = a.summaries == null ? 0 : a.summaries.length / ResourceType.values().length;
+                Forecast actual = a.summaries == null ? staggered.forecast(ForecastRequest.of(id, a.windowEnd, W, a.history[r], HORIZON))
+                        : staggered.forecast(List.of(ForecastRequest.of(id, a.windowEnd, W, a.history[r], HORIZON)),
+                                List.of(Arrays.copyOfRange(a.summaries, r * length, (r + 1) * length))).get(0);
+                if (r == STORAGE && !sameBand(actual, expected)) {
+                    continue; // the storage band's known difference (see assertSameForecasts)
+                }
+                assertThat(actual.p10()).as("task %d resource %d", i, r).containsExactly(expected.p10());
+                assertThat(actual.p50()).as("task %d resource %d", i, r).containsExactly(expected.p50());
+                assertThat(actual.p90()).as("task %d resource %d", i, r).containsExactly(expected.p90());
+            }
+        }
+    }
+
+    /** The most tasks of one window that carry summaries made from a full read (not sparse). */
+    private static int maxRefreshesInAWindow(List<ForecastTask> tasks, long fromWindowEnd) {
+        java.util.Map<Long, Integer> perWindow = new java.util.HashMap<>();
+        for (ForecastTask t : tasks) {
+            if (t.windowEnd >= fromWindowEnd && t.summaries != null && !sparse(t)) {
+                perWindow.merge(t.windowEnd, 1, Integer::sum);
+            }
+        }
+        return perWindow.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     }
 }

@@ -30,24 +30,35 @@ public final class SeasonalNaiveForecaster implements SummarizingForecaster {
     private final long seasonMillis;
     private final int errorWindowSeasons;
     private final long summaryPeriodMillis;
+    private final boolean staggered;
 
-    /** A daily seasonal naive forecaster with errors taken from the last 2 days, summarized per hour. */
+    /**
+     * A daily seasonal naive forecaster with errors taken from the last 2 days, summarized per hour,
+     * each group's hours starting at an offset of its own ({@link SeasonalNaivePlan#staggered}).
+     */
     public SeasonalNaiveForecaster() {
-        this(86_400_000L, 2);
+        this(86_400_000L, 2, DEFAULT_SUMMARY_PERIOD_MILLIS, true);
     }
 
+    /** Summarized per hour, periods at whole hours for every series. */
     public SeasonalNaiveForecaster(long seasonMillis, int errorWindowSeasons) {
         this(seasonMillis, errorWindowSeasons, DEFAULT_SUMMARY_PERIOD_MILLIS);
     }
 
-    /** @param summaryPeriodMillis how long a summary (the error percentiles) serves */
+    /** @param summaryPeriodMillis how long a summary (the error percentiles) serves; periods at its multiples */
     public SeasonalNaiveForecaster(long seasonMillis, int errorWindowSeasons, long summaryPeriodMillis) {
+        this(seasonMillis, errorWindowSeasons, summaryPeriodMillis, false);
+    }
+
+    /** @param staggered whether each group's periods start at an offset of its own (see {@link SeasonalNaivePlan}) */
+    public SeasonalNaiveForecaster(long seasonMillis, int errorWindowSeasons, long summaryPeriodMillis, boolean staggered) {
         if (seasonMillis <= 0 || errorWindowSeasons <= 0 || summaryPeriodMillis <= 0) {
             throw new IllegalArgumentException("season, error window and summary period must be positive");
         }
         this.seasonMillis = seasonMillis;
         this.errorWindowSeasons = errorWindowSeasons;
         this.summaryPeriodMillis = summaryPeriodMillis;
+        this.staggered = staggered;
     }
 
     @Override
@@ -61,7 +72,7 @@ public final class SeasonalNaiveForecaster implements SummarizingForecaster {
         if (stepMillis <= 0 || horizon <= 0 || summaryPeriodMillis < stepMillis || summaryPeriodMillis % stepMillis != 0) {
             return null;
         }
-        return new SeasonalNaivePlan(stepMillis, horizon, summaryPeriodMillis, seasonMillis, errorWindowSeasons);
+        return new SeasonalNaivePlan(stepMillis, horizon, summaryPeriodMillis, seasonMillis, errorWindowSeasons, staggered);
     }
 
     @Override
@@ -147,7 +158,8 @@ public final class SeasonalNaiveForecaster implements SummarizingForecaster {
         double[] p90 = new double[h];
         // The last known value: inside the origin's period from the history, before it from the summary.
         double lastValue = Double.NaN;
-        int inPeriod = Math.min(n, stepsIntoPeriod(r.originMillis(), r.stepMillis(), summaryPeriodMillis));
+        long offset = staggered ? SeasonalNaivePlan.offset(r.seriesId(), summaryPeriodMillis, r.stepMillis()) : 0;
+        int inPeriod = Math.min(n, stepsIntoPeriod(r.originMillis() - offset, r.stepMillis(), summaryPeriodMillis));
         for (int lag = 1; lag <= inPeriod; lag++) {
             if (Double.isFinite(x[n - lag])) {
                 lastValue = x[n - lag];

@@ -13,9 +13,12 @@ import dev.prescale.models.SummaryPlan;
  * @param periodMillis how long a summary serves (a multiple of the step)
  * @param seasonMillis the season (a day)
  * @param errorWindowSeasons how many seasons of errors the percentiles are taken from
+ * @param staggered whether each group's periods start at an offset of its own (whole steps, from a
+ *     hash of the group part of the series id), so that a job's groups refresh at different steps
+ *     of the hour instead of all in its first
  */
 public record SeasonalNaivePlan(long stepMillis, int horizon, long periodMillis, long seasonMillis,
-        int errorWindowSeasons) implements SummaryPlan {
+        int errorWindowSeasons, boolean staggered) implements SummaryPlan {
     private static final long serialVersionUID = 1L;
 
     /** Bits of the summary key left for where the usable history starts (see {@link #summaryKey}). */
@@ -41,10 +44,28 @@ public record SeasonalNaivePlan(long stepMillis, int horizon, long periodMillis,
         return season() + 1;
     }
 
+    @Override
+    public long periodOffsetMillis(String seriesId) {
+        return staggered ? offset(seriesId, periodMillis, stepMillis) : 0;
+    }
+
+    /**
+     * A whole number of steps below the period, from a hash of the series id up to its last
+     * {@code '/'} (the group): the same for every resource of a group, spread over the period across groups.
+     */
+    static long offset(String seriesId, long periodMillis, long stepMillis) {
+        int slash = seriesId.lastIndexOf('/');
+        int h = (slash < 0 ? seriesId : seriesId.substring(0, slash)).hashCode();
+        h ^= h >>> 16;
+        h *= 0x45d9f3b; // mixes the low bits, which select the slot
+        h ^= h >>> 16;
+        return Math.floorMod(h, periodMillis / stepMillis) * stepMillis;
+    }
+
     /** {@code [1, k]} for the k steps of the origin's period (none at its start), and the season-back steps. */
     @Override
-    public int[] lagRanges(long originMillis) {
-        int k = SeasonalNaiveForecaster.stepsIntoPeriod(originMillis, stepMillis, periodMillis);
+    public int[] lagRanges(String seriesId, long originMillis) {
+        int k = SeasonalNaiveForecaster.stepsIntoPeriod(originMillis - periodOffsetMillis(seriesId), stepMillis, periodMillis);
         int season = season();
         int seasonFrom = season - Math.min(horizon, season) + 1;
         return k > 0 ? new int[] {1, k, seasonFrom, season} : new int[] {seasonFrom, season};
@@ -56,9 +77,10 @@ public record SeasonalNaivePlan(long stepMillis, int horizon, long periodMillis,
      * which changes the usable history and so the summary.
      */
     @Override
-    public long summaryKey(long originMillis, int historySteps) {
-        long period = Math.floorDiv(originMillis, periodMillis);
-        long startPeriod = Math.floorDiv(originMillis - (long) historySteps * stepMillis, periodMillis);
+    public long summaryKey(String seriesId, long originMillis, int historySteps) {
+        long shifted = originMillis - periodOffsetMillis(seriesId);
+        long period = Math.floorDiv(shifted, periodMillis);
+        long startPeriod = Math.floorDiv(shifted - (long) historySteps * stepMillis, periodMillis);
         return (period << START_BITS) | Math.floorMod(startPeriod, 1L << START_BITS);
     }
 
@@ -67,7 +89,9 @@ public record SeasonalNaivePlan(long stepMillis, int horizon, long periodMillis,
         if (fullHistory.stepMillis() != stepMillis) {
             throw new IllegalArgumentException("a plan for " + stepMillis + " ms steps got " + fullHistory.stepMillis());
         }
-        return SeasonalNaiveForecaster.summarize(fullHistory.history(), fullHistory.originMillis(), stepMillis,
+        // Period positions are taken on the series' own grid of periods: shift the origin by its offset.
+        return SeasonalNaiveForecaster.summarize(fullHistory.history(),
+                fullHistory.originMillis() - periodOffsetMillis(fullHistory.seriesId()), stepMillis,
                 periodMillis, season(), errorWindowSeasons);
     }
 }

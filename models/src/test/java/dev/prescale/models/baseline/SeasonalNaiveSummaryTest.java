@@ -71,7 +71,9 @@ class SeasonalNaiveSummaryTest {
             boolean daily = rnd.nextBoolean();
             long step = daily ? 5 * MIN : MIN;
             long seasonMillis = daily ? DAY : 2 * HOUR;
-            SeasonalNaiveForecaster f = new SeasonalNaiveForecaster(seasonMillis, 1 + rnd.nextInt(3));
+            // Periods at whole hours, or staggered per group (the job's default).
+            SeasonalNaiveForecaster f = new SeasonalNaiveForecaster(seasonMillis, 1 + rnd.nextInt(3), HOUR, rnd.nextBoolean());
+            String id = "g" + rnd.nextInt(1_000) + "/" + (rnd.nextBoolean() ? "cpu" : "memory");
             int season = (int) (seasonMillis / step);
             // Horizons up to past a season (p50 then reads a season back from inside the horizon).
             int horizon = rnd.nextInt(4) == 0 ? season + 1 + rnd.nextInt(season) : 1 + rnd.nextInt(20);
@@ -81,10 +83,10 @@ class SeasonalNaiveSummaryTest {
             // Origins on the step grid, and some off it (a step then straddles the period start).
             long origin = 1_767_225_600_000L + rnd.nextInt(10_000) * step + (rnd.nextInt(5) == 0 ? rnd.nextInt((int) step) : 0);
             double[] x = series(rnd, n, rnd.nextInt(3) == 0 ? 0.3 : 0.02);
-            ForecastRequest full = ForecastRequest.of("s", origin, step, x, horizon);
+            ForecastRequest full = ForecastRequest.of(id, origin, step, x, horizon);
             Forecast expected = f.forecast(full);
             double[] summary = plan.summarize(full);
-            ForecastRequest thin = ForecastRequest.of("s", origin, step, sparse(x, plan.lagRanges(origin)), horizon);
+            ForecastRequest thin = ForecastRequest.of(id, origin, step, sparse(x, plan.lagRanges(id, origin)), horizon);
             Forecast actual = f.forecast(List.of(thin), List.of(summary)).get(0);
             assertSame(expected, actual, "round " + round);
             compared++;
@@ -115,7 +117,7 @@ class SeasonalNaiveSummaryTest {
                     continue;
                 }
                 ForecastRequest full = ForecastRequest.of("s", origin, step, x, horizon);
-                long k = plan.summaryKey(origin, n);
+                long k = plan.summaryKey("s", origin, n);
                 if (k != key) {
                     summary = plan.summarize(full);
                     key = k;
@@ -123,7 +125,7 @@ class SeasonalNaiveSummaryTest {
                     assertThat(plan.summarize(full)).as("context %d origin step %d", context, t).containsExactly(summary);
                     reused++;
                 }
-                ForecastRequest thin = ForecastRequest.of("s", origin, step, sparse(x, plan.lagRanges(origin)), horizon);
+                ForecastRequest thin = ForecastRequest.of("s", origin, step, sparse(x, plan.lagRanges("s", origin)), horizon);
                 assertSame(f.forecast(full), f.forecast(List.of(thin), List.of(summary)).get(0),
                         "context " + context + " origin step " + t);
             }
@@ -173,6 +175,33 @@ class SeasonalNaiveSummaryTest {
         double[] s0 = plan.summarize(ForecastRequest.of("s", nextHour, step, later, horizon));
         double[] s1 = plan.summarize(ForecastRequest.of("s", nextHour, step, laterChanged, horizon));
         assertThat(s1[1]).isGreaterThan(s0[1]);
+    }
+
+    @Test
+    void staggeredPeriodsAreWholeStepsSharedByAGroupAndSpreadOverTheHour() {
+        SeasonalNaivePlan plan = new SeasonalNaiveForecaster().summaryPlan(MIN, 15);
+        assertThat(plan.staggered()).isTrue();
+        java.util.Set<Long> offsets = new java.util.HashSet<>();
+        int[] perSlot = new int[60];
+        for (int g = 0; g < 6_000; g++) {
+            long o = plan.periodOffsetMillis("group-" + g + "/cpu");
+            assertThat(o).isBetween(0L, HOUR - MIN);
+            assertThat(o % MIN).isZero();
+            assertThat(plan.periodOffsetMillis("group-" + g + "/memory")).isEqualTo(o);
+            offsets.add(o);
+            perSlot[(int) (o / MIN)]++;
+        }
+        // 6,000 groups over 60 minutes: about 100 refreshes a minute, none far above.
+        assertThat(offsets).hasSize(60);
+        assertThat(java.util.Arrays.stream(perSlot).max().getAsInt()).isLessThan(160);
+        // The aligned plan puts every series at whole hours.
+        assertThat(new SeasonalNaiveForecaster(DAY, 2, HOUR).summaryPlan(MIN, 15).periodOffsetMillis("group-7/cpu")).isZero();
+        // A summary key changes at the group's own offset, not at the hour.
+        String id = "group-7/cpu";
+        long o = plan.periodOffsetMillis(id);
+        long hour = 1_767_225_600_000L;
+        assertThat(plan.summaryKey(id, hour + o, 3_000)).isEqualTo(plan.summaryKey(id, hour + o + HOUR - MIN, 3_000))
+                .isNotEqualTo(plan.summaryKey(id, hour + o - MIN, 3_000));
     }
 
     @Test
