@@ -154,10 +154,6 @@ public final class ChunkedHistory {
      */
     public void fill(HistoryHead head, long lastEnd, int known, ChunkStore store, double[][] resources,
             double[][] covariateSeries) throws Exception {
-        double[] cpu = resources[CPU];
-        double[] memory = resources[MEMORY];
-        double[] storage = resources[STORAGE];
-        double[] network = resources[NETWORK];
         long first = head == null ? 0 : head.firstWindowEnd;
         double carried = Double.NaN;
         long end = lastEnd - (long) (known - 1) * windowMillis;
@@ -182,34 +178,23 @@ public final class ChunkedHistory {
             HistoryChunk chunk = scanned != null ? scanned[(int) (c - firstChunk)] : store.get(c);
             int stop = Math.min(chunkWindows, i + known - out);
             for (; i < stop; i++, out++, end += windowMillis) {
+                carried = writeResources(end < first, chunk, i, carried, resources, out);
+                if (covariateSeries == null) {
+                    continue;
+                }
                 if (end < first) {
-                    cpu[out] = memory[out] = storage[out] = network[out] = Double.NaN;
-                    if (covariateSeries != null) {
-                        for (double[] s : covariateSeries) {
-                            s[out] = Double.NaN;
-                        }
+                    for (double[] s : covariateSeries) {
+                        s[out] = Double.NaN;
                     }
                 } else if (chunk != null && chunk.has(i)) {
-                    cpu[out] = chunk.cpu[i];
-                    memory[out] = chunk.memory[i];
-                    network[out] = chunk.network[i];
-                    storage[out] = chunk.storage[i];
-                    carried = storage[out];
-                    if (covariateSeries != null) {
-                        boolean has = chunk.hasCovariates();
-                        covariateSeries[0][out] = has ? chunk.apiCalls[i] : Double.NaN;
-                        covariateSeries[1][out] = has ? chunk.dataAccesses[i] : Double.NaN;
-                        covariateSeries[2][out] = has ? chunk.uiEvents[i] : Double.NaN;
-                        covariateSeries[3][out] = has ? chunk.users[i] : Double.NaN;
-                    }
+                    boolean has = chunk.hasCovariates();
+                    covariateSeries[0][out] = has ? chunk.apiCalls[i] : Double.NaN;
+                    covariateSeries[1][out] = has ? chunk.dataAccesses[i] : Double.NaN;
+                    covariateSeries[2][out] = has ? chunk.uiEvents[i] : Double.NaN;
+                    covariateSeries[3][out] = has ? chunk.users[i] : Double.NaN;
                 } else {
-                    // No traffic in this window; the storage level stays where it was.
-                    cpu[out] = memory[out] = network[out] = 0;
-                    storage[out] = Double.isNaN(carried) ? 0 : carried;
-                    if (covariateSeries != null) {
-                        for (double[] s : covariateSeries) {
-                            s[out] = 0;
-                        }
+                    for (double[] s : covariateSeries) {
+                        s[out] = 0;
                     }
                 }
             }
@@ -230,10 +215,6 @@ public final class ChunkedHistory {
         for (double[] series : resources) {
             Arrays.fill(series, Double.NaN);
         }
-        double[] cpu = resources[CPU];
-        double[] memory = resources[MEMORY];
-        double[] storage = resources[STORAGE];
-        double[] network = resources[NETWORK];
         long first = head == null ? 0 : head.firstWindowEnd;
         long oldestEnd = lastEnd - (long) (known - 1) * windowMillis;
         Map<Long, HistoryChunk> read = new HashMap<>();
@@ -251,20 +232,34 @@ public final class ChunkedHistory {
                 long c = Math.floorDiv(n, chunkWindows);
                 int i = (int) (n - c * chunkWindows);
                 HistoryChunk chunk = end < first ? null : chunk(c, read, store);
-                if (end < first) {
-                    cpu[out] = memory[out] = storage[out] = network[out] = Double.NaN;
-                } else if (chunk != null && chunk.has(i)) {
-                    cpu[out] = chunk.cpu[i];
-                    memory[out] = chunk.memory[i];
-                    network[out] = chunk.network[i];
-                    storage[out] = chunk.storage[i];
-                    carried = storage[out];
-                } else {
-                    cpu[out] = memory[out] = network[out] = 0;
-                    storage[out] = Double.isNaN(carried) ? 0 : carried;
-                }
+                carried = writeResources(end < first, chunk, i, carried, resources, out);
             }
         }
+    }
+
+    /**
+     * The resources of one window at {@code out}, as {@link #fill} and {@link #fillLags} define
+     * them: unknown (NaN) before the group's first window, the stored values when the window was
+     * seen, and no traffic otherwise (0, the storage level carried over the gap). Returns the
+     * storage level to carry on.
+     */
+    private static double writeResources(boolean beforeFirst, HistoryChunk chunk, int i, double carried,
+            double[][] resources, int out) {
+        if (beforeFirst) {
+            resources[CPU][out] = resources[MEMORY][out] = resources[STORAGE][out] = resources[NETWORK][out] = Double.NaN;
+            return carried;
+        }
+        if (chunk != null && chunk.has(i)) {
+            resources[CPU][out] = chunk.cpu[i];
+            resources[MEMORY][out] = chunk.memory[i];
+            resources[NETWORK][out] = chunk.network[i];
+            resources[STORAGE][out] = chunk.storage[i];
+            return resources[STORAGE][out];
+        }
+        // No traffic in this window; the storage level stays where it was.
+        resources[CPU][out] = resources[MEMORY][out] = resources[NETWORK][out] = 0;
+        resources[STORAGE][out] = Double.isNaN(carried) ? 0 : carried;
+        return carried;
     }
 
     /** The storage level of the last seen window in {@code [lowestEnd, end)}, NaN for none (as {@link #fill} carries it). */
