@@ -386,26 +386,12 @@ class PrivacyScanITCase {
     }
 
     /** Committed decisions (records with a target) until there are {@code n} or time is up. */
-    private static List<JsonNode> committedDecisions(int n, Duration max) throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        p.put("group.id", "reader-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        p.put("isolation.level", "read_committed");
-        List<JsonNode> out = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + max.toMillis();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            c.subscribe(List.of("scaling-decisions"));
-            while (out.size() < n && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    JsonNode d = Json.mapper().readTree(r.value());
-                    if (d.has("target")) {
-                        out.add(d);
-                    }
-                }
-            }
-        }
-        return out;
+    private static List<JsonNode> committedDecisions(int n, Duration max) {
+        return decisions(InJvmKafka.pollJson(kafka, "scaling-decisions", out -> decisions(out).size() >= n, max));
+    }
+
+    private static List<JsonNode> decisions(List<JsonNode> records) {
+        return records.stream().filter(d -> d.has("target")).toList();
     }
 
     /** Every record of a topic, uncommitted (aborted or open transactions) included: read up to its end offsets. */

@@ -51,12 +51,8 @@ import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -511,29 +507,6 @@ class TaskManagerFailureITCase {
 
     /** Reads a topic from the start (committed records only) until the condition holds or time is up. */
     private static List<JsonNode> poll(String topic, Predicate<List<JsonNode>> done, Duration max) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        p.put("isolation.level", "read_committed");
-        List<JsonNode> out = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + max.toMillis();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            // Assigned, not subscribed: no consumer-group join (seconds) before the first records.
-            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0));
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            while (System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    try {
-                        out.add(Json.mapper().readTree(r.value()));
-                    } catch (Exception e) {
-                        throw new AssertionError("output is not JSON: " + r.value(), e);
-                    }
-                }
-                if (done.test(out)) {
-                    break;
-                }
-            }
-        }
-        return out;
+        return InJvmKafka.pollJsonAssigned(kafka, topic, done, max);
     }
 }

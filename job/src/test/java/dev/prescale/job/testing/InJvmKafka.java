@@ -11,8 +11,9 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -64,21 +65,43 @@ public final class InJvmKafka {
         p.put("group.id", "reader-" + UUID.randomUUID());
         p.put("auto.offset.reset", "earliest");
         p.put("isolation.level", "read_committed");
-        List<JsonNode> out = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + max.toMillis();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.subscribe(List.of(topic));
-            while (System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    try {
-                        out.add(Json.mapper().readTree(r.value()));
-                    } catch (Exception e) {
-                        throw new AssertionError("output is not JSON: " + r.value(), e);
-                    }
+            return collectJson(c, done, max);
+        }
+    }
+
+    /**
+     * As {@link #pollJson}, for a topic of one partition that exists already: the partition is
+     * assigned, not subscribed to, so no consumer-group join (seconds) comes before the first records.
+     */
+    public static List<JsonNode> pollJsonAssigned(KafkaClusterTestKit kafka, String topic,
+            Predicate<List<JsonNode>> done, Duration max) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("isolation.level", "read_committed");
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0));
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            return collectJson(c, done, max);
+        }
+    }
+
+    private static List<JsonNode> collectJson(KafkaConsumer<String, String> c, Predicate<List<JsonNode>> done,
+            Duration max) {
+        List<JsonNode> out = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + max.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                try {
+                    out.add(Json.mapper().readTree(r.value()));
+                } catch (Exception e) {
+                    throw new AssertionError("output is not JSON: " + r.value(), e);
                 }
-                if (done.test(out)) {
-                    break;
-                }
+            }
+            if (done.test(out)) {
+                break;
             }
         }
         return out;
