@@ -165,11 +165,18 @@ class GroupHistoryEquivalenceTest {
         return "rocksdb".equals(name) ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
     }
 
+    /** A keyed harness (keyed by group) for a history function on the given state backend, not yet opened. */
+    static KeyedOneInputStreamOperatorTestHarness<String, GroupWindow, ForecastTask> harness(
+            KeyedProcessFunction<String, GroupWindow, ForecastTask> f, StateBackend backend) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), (GroupWindow w) -> w.group,
+                Types.STRING);
+        h.setStateBackend(backend);
+        return h;
+    }
+
     static List<ForecastTask> run(KeyedProcessFunction<String, GroupWindow, ForecastTask> f, StateBackend backend,
             List<GroupWindow> input) throws Exception {
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f),
-                (GroupWindow w) -> w.group, Types.STRING)) {
-            h.setStateBackend(backend);
+        try (var h = harness(f, backend)) {
             h.open();
             for (GroupWindow w : input) {
                 h.processElement(w, w.windowEnd - 1);

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -35,10 +34,7 @@ class GroupHistoryStateTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, GroupWindow, ForecastTask> harness(
             GroupHistoryFunction f, String backend) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), (GroupWindow w) -> w.group,
-                Types.STRING);
-        h.setStateBackend(backend(backend));
-        return h;
+        return GroupHistoryEquivalenceTest.harness(f, backend(backend));
     }
 
     /** Makes {@code key} the current key, so that the function's state calls address its state. */

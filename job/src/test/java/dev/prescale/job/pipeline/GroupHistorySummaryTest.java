@@ -14,9 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,20 +39,11 @@ class GroupHistorySummaryTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, GroupWindow, ForecastTask> harness(
             GroupHistoryFunction f, String backend) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), (GroupWindow w) -> w.group,
-                Types.STRING);
-        h.setStateBackend(backend(backend));
-        return h;
+        return GroupHistoryEquivalenceTest.harness(f, backend(backend));
     }
 
     private static List<ForecastTask> run(GroupHistoryFunction f, String backend, List<GroupWindow> input) throws Exception {
-        try (var h = harness(f, backend)) {
-            h.open();
-            for (GroupWindow w : input) {
-                h.processElement(w, w.windowEnd - 1);
-            }
-            return tasks(h.getOutput());
-        }
+        return GroupHistoryEquivalenceTest.run(f, backend(backend), input);
     }
 
     /** The forecasts of a task per resource, as the forecast operator asks for them. */
