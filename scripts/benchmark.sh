@@ -8,11 +8,13 @@
 #       state, checkpoint and memory figures of one whole-job run
 # More options: --rate EVENTS_PER_S (per source subtask; paces the source like a live producer),
 # --parallelism N, --model snaive|DIR, --context 2d, --state-backend rocksdb|hashmap,
-# --checkpoint-interval 10s, --local-aggregation true|false (window.localAggregation), --work-dir /tmp/prescale-bench, --prefill-history true (whole-job runs start
+# --checkpoint-interval 10s, --local-aggregation true|false (window.localAggregation), --work-dir /tmp/prescale-bench,
+# --flink key=value,key=value (more Flink settings for both jobs), --prefill-history true (whole-job runs start
 # from a savepoint in which every group already has a full context of history: steady state).
 #
 # Environment: BENCH_KAFKA_PORT (19092; a broker of its own under .run/bench, stopped at the end
-# unless it was already running), BENCH_HEAP (3g), BENCH_JFR=FILE (record a JFR profile).
+# unless it was already running), BENCH_HEAP (3g), BENCH_JFR=FILE (record a JFR profile),
+# BENCH_JAVA_OPTS (more JVM options, such as an -agentpath for async-profiler; split on spaces).
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 export KAFKA_PORT="${BENCH_KAFKA_PORT:-19092}"
@@ -56,8 +58,9 @@ jfr=()
 if [[ -n "${BENCH_JFR:-}" ]]; then
   jfr=("-XX:StartFlightRecording=filename=$BENCH_JFR,settings=profile,dumponexit=true")
 fi
+read -r -a extra <<<"${BENCH_JAVA_OPTS:-}"
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true OMP_NUM_THREADS=1
-"$JAVA" "-Xmx${BENCH_HEAP:-3g}" -XX:+UseG1GC "${jfr[@]}" \
+"$JAVA" "-Xmx${BENCH_HEAP:-3g}" -XX:+UseG1GC "${jfr[@]}" "${extra[@]}" \
   -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
   -Dlog4j2.configurationFile="$PRESCALE_ROOT/scripts/lib/log4j2-bench.properties" \
   -cp "$cp" dev.prescale.job.bench.JobBenchmark "${1:-throughput}" \

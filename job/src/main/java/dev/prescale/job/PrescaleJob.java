@@ -78,6 +78,20 @@ public final class PrescaleJob {
         if (!c.flink.containsKey(partitioned)) {
             f.setString(partitioned, "true");
         }
+        // Chained operators hand records over without a serializer copy (an Interaction per event,
+        // a forecast task per group and window). Safe here: no operator changes a record after
+        // emitting it, and those that keep records (the forecast batch, heap state) keep ones
+        // made for them. FlinkReplayITCase (heap state) checks the decisions against the offline replay.
+        if (!c.flink.containsKey(PipelineOptions.OBJECT_REUSE.key())) {
+            f.set(PipelineOptions.OBJECT_REUSE, true);
+        }
+        // Timers in the heap (checkpointed with the keyed state): RocksDB timers cost a write and a
+        // delete per group and window in the window operator, for no gain at these counts (one
+        // timer per group and open window; 100,000 groups are a few MB).
+        String timers = "state.backend.rocksdb.timer-service.factory";
+        if (!c.flink.containsKey(timers)) {
+            f.setString(timers, "HEAP");
+        }
         if (c.parallelism > 0) {
             f.set(CoreOptions.DEFAULT_PARALLELISM, c.parallelism);
         }

@@ -41,6 +41,16 @@ public interface SummaryPlan extends Serializable {
     int[] lagRanges(String seriesId, long originMillis);
 
     /**
+     * The lag ranges a forecast from a summary reads when the value at lag 1 is known to be finite
+     * (as in a job, where the window just closed always has a value): a subset of
+     * {@link #lagRanges}, and the forecast from a history holding only these must be the same.
+     * By default all of {@link #lagRanges}.
+     */
+    default int[] lagRangesWithLastKnown(String seriesId, long originMillis) {
+        return lagRanges(seriesId, originMillis);
+    }
+
+    /**
      * Which summary serves a request: two requests of one series with the same key have the same
      * summary (given the same stored values). By default the index of the series' period.
      */

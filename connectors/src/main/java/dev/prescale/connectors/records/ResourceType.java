@@ -9,9 +9,12 @@ public enum ResourceType {
     STORAGE,
     NETWORK;
 
+    // Computed once: series ids are built from it for every group and window.
+    private final String jsonName = name().toLowerCase(Locale.ROOT);
+
     /** The name used in JSON and in the configuration file. */
     public String jsonName() {
-        return name().toLowerCase(Locale.ROOT);
+        return jsonName;
     }
 
     /** Parses a JSON/config name, case-insensitively. */

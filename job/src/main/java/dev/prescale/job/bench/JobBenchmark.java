@@ -365,6 +365,7 @@ public final class JobBenchmark {
                 "  pipeline.max-parallelism: '" + HistoryPrefill.MAX_PARALLELISM + "'",
                 // RocksDB's block cache comes from managed memory (the MiniCluster's default is small).
                 "  taskmanager.memory.managed.size: " + opt("managed-memory", "512m"),
+                extraFlinkSettings(),
                 savepoint == null ? "" : "  execution.state-recovery.path: '" + savepoint + "'",
                 // The prefill job's source and sink state has no place here; whether the history
                 // itself was restored shows in model_mean_history_windows.
@@ -389,6 +390,23 @@ public final class JobBenchmark {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** {@code --flink key=value,key=value}: more Flink settings for both jobs (experiments), as YAML lines. */
+    private String extraFlinkSettings() {
+        StringBuilder out = new StringBuilder();
+        for (String pair : opt("flink", "").split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--flink takes key=value pairs separated by commas, not " + pair);
+            }
+            out.append(out.length() == 0 ? "" : "\n").append("  ").append(pair, 0, eq).append(": '")
+                    .append(pair.substring(eq + 1)).append('\'');
+        }
+        return out.toString();
+    }
 
     private String opt(String name, String dflt) {
         return opts.getOrDefault(name, dflt);

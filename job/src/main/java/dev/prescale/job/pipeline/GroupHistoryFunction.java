@@ -176,8 +176,14 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         long key = summarized ? plan.summaryKey(series, w.windowEnd, steps) : 0;
         if (summarized && h.summaries != null && h.maxAbs != null && h.summaryKey == key && h.summaryPlan == planId) {
             // The period's summaries are in the head: only the windows the forecast reads.
-            int[] lags = plan.lagRanges(series, w.windowEnd);
+            // The window just closed has values (0 without traffic), so the plan's smaller ranges
+            // for a known last value do; should one be missing after all, the full ranges.
+            int[] lags = plan.lagRangesWithLastKnown(series, w.windowEnd);
             history.fillLags(h, w.windowEnd, known, lags, store, t.history);
+            if (includesLastWindow(lags) && !lastWindowFinite(t.history, known)) {
+                lags = plan.lagRanges(series, w.windowEnd);
+                history.fillLags(h, w.windowEnd, known, lags, store, t.history);
+            }
             for (double[] c : t.covariates) {
                 Arrays.fill(c, Double.NaN); // not read: unknown, as the history outside the lag ranges
             }
@@ -235,14 +241,28 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         h.maxAbs = max;
     }
 
+    private static boolean includesLastWindow(int[] lags) {
+        for (int k = 0; k + 1 < lags.length; k += 2) {
+            if (lags[k] <= 1 && 1 <= lags[k + 1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean lastWindowFinite(double[][] history, int known) {
+        for (double[] series : history) {
+            if (!Double.isFinite(series[known - 1])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The values of the window just closed: from the sparse history when its lags include 1, else read. */
     private double[] observed(HistoryHead h, long windowEnd, int known, int[] lags, double[][] sparse) throws Exception {
-        boolean hasLast = false;
-        for (int k = 0; k + 1 < lags.length; k += 2) {
-            hasLast |= lags[k] <= 1 && 1 <= lags[k + 1];
-        }
         double[][] from = sparse;
-        if (!hasLast) {
+        if (!includesLastWindow(lags)) {
             from = new double[sparse.length][known];
             history.fillLags(h, windowEnd, known, new int[] {1, 1}, store, from);
         }
@@ -263,7 +283,7 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         return chunkReads;
     }
 
-    /** Chunks stored for the current key (tests and the benchmark check that state stays bounded). */
+    /** Chunks in the map for the current key, not the open one in the head (tests and the benchmark check that state stays bounded). */
     public int storedChunks() throws Exception {
         int n = 0;
         for (Long ignored : chunks.keys()) {

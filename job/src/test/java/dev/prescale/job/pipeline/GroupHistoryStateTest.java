@@ -100,7 +100,8 @@ class GroupHistoryStateTest {
                 h.processElement(window(n(k), k, 10), n(k) * W - 1);
             }
             select(h, "g");
-            assertThat(f.storedChunks()).isEqualTo(3);
+            // Windows 1..6 in chunks of 2: three chunks, the open one (windows 5, 6) in the head.
+            assertThat(f.storedChunks()).isEqualTo(2);
             // Quiet for longer than the TTL: the head is gone, the group starts afresh and the
             // chunks of its old life are cleared at once (not left until their own TTL).
             h.setStateTtlProcessingTime(ttl + 1);
@@ -111,7 +112,13 @@ class GroupHistoryStateTest {
             assertThat(last.history[ResourceType.CPU.ordinal()]).containsExactly(7.0);
             assertThat(last.observed[ResourceType.STORAGE.ordinal()]).isEqualTo(4.0);
             select(h, "g");
-            assertThat(f.storedChunks()).isEqualTo(1);
+            // The old chunks are gone; the new life's only chunk is in the head.
+            assertThat(f.storedChunks()).isZero();
+            for (int k = 8; k <= 10; k++) {
+                h.processElement(window(n(k), k, 4), n(k) * W - 1);
+            }
+            select(h, "g");
+            assertThat(f.storedChunks()).isPositive();
             // A group that never comes back: its chunks expire too.
             h.setStateTtlProcessingTime(ttl + 1 + chunkTtl + 1);
             select(h, "g");

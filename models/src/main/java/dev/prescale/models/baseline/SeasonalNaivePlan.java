@@ -72,6 +72,19 @@ public record SeasonalNaivePlan(long stepMillis, int horizon, long periodMillis,
     }
 
     /**
+     * The steps of the origin's period are read only for the most recent finite value among them:
+     * with lag 1 finite that is lag 1, so {@code [1, 1]} and the season-back steps.
+     */
+    @Override
+    public int[] lagRangesWithLastKnown(String seriesId, long originMillis) {
+        int[] all = lagRanges(seriesId, originMillis);
+        if (all.length == 4) {
+            all[1] = 1;
+        }
+        return all;
+    }
+
+    /**
      * The period index, and (in the low bits) the period in which the history starts: a context that
      * is not a whole number of periods slides its start across a period boundary during a period,
      * which changes the usable history and so the summary.

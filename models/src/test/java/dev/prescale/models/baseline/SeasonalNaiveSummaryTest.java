@@ -66,6 +66,7 @@ class SeasonalNaiveSummaryTest {
     void sparseHistoryPlusSummaryIsTheFullForecastBitForBit() {
         Random rnd = new Random(8);
         int compared = 0;
+        int lastKnown = 0;
         for (int round = 0; round < 600; round++) {
             // A daily season at 5-minute steps, or a 2-hour one at 1-minute steps (cheaper, more periods).
             boolean daily = rnd.nextBoolean();
@@ -89,9 +90,17 @@ class SeasonalNaiveSummaryTest {
             ForecastRequest thin = ForecastRequest.of(id, origin, step, sparse(x, plan.lagRanges(id, origin)), horizon);
             Forecast actual = f.forecast(List.of(thin), List.of(summary)).get(0);
             assertSame(expected, actual, "round " + round);
+            if (Double.isFinite(x[n - 1])) {
+                // With the last value known, the smaller ranges suffice.
+                int[] fewer = plan.lagRangesWithLastKnown(id, origin);
+                ForecastRequest thinner = ForecastRequest.of(id, origin, step, sparse(x, fewer), horizon);
+                assertSame(expected, f.forecast(List.of(thinner), List.of(summary)).get(0), "round " + round + " (last known)");
+                lastKnown++;
+            }
             compared++;
         }
         assertThat(compared).isEqualTo(600);
+        assertThat(lastKnown).isGreaterThan(300);
     }
 
     @Test

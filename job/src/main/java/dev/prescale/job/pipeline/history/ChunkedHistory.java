@@ -10,9 +10,11 @@ import java.util.TreeMap;
 /**
  * A group's recent windows kept append-only: a small {@link HistoryHead} plus chunks of
  * {@code chunkWindows} consecutive windows, addressed by window number (window end / window length)
- * so that gaps and late updates land in the right place. A new window rewrites one chunk and the
- * head; chunks that fall out of the context ({@code capacity} windows up to the latest) are
- * removed, so at most {@code (capacity - 1) / chunkWindows + 2} chunks are stored.
+ * so that gaps and late updates land in the right place. The open chunk (the newest) lives in the
+ * head ({@link HeadChunkStore}), so a new window rewrites only the head, and a chunk is written to
+ * the store once, when the next one opens; chunks that fall out of the context ({@code capacity}
+ * windows up to the latest) are removed, so at most {@code (capacity - 1) / chunkWindows + 2}
+ * chunks are kept, the head's included.
  *
  * <p>Semantics (those of the single-value ring it replaces): before the group's first window the
  * demand is unknown (NaN); a window without traffic is 0; storage is the running total of bytes
@@ -80,8 +82,10 @@ public final class ChunkedHistory {
             HistoryHead fresh = new HistoryHead(windowMillis, chunkWindows);
             fresh.storageTotal = head.storageTotal;
             head = fresh;
-        } else if (head.chunkWindows != chunkWindows) {
-            rechunk(head, store);
+        }
+        ChunkStore chunks = new HeadChunkStore(head, store);
+        if (head.chunkWindows != chunkWindows) {
+            rechunk(head, chunks);
         }
         long n = number(w.windowEnd);
         if (!head.isEmpty() && n <= number(head.lastWindowEnd) - capacity) {
@@ -91,15 +95,16 @@ public final class ChunkedHistory {
         }
         long c = Math.floorDiv(n, chunkWindows);
         int i = (int) (n - c * chunkWindows);
-        HistoryChunk chunk = store.get(c);
+        HistoryChunk chunk = chunks.get(c);
         if (chunk == null) {
-            chunk = HistoryChunk.empty(chunkWindows, covariates);
+            chunk = HistoryChunk.empty(covariates);
         } else if (covariates && !chunk.hasCovariates()) {
             chunk.addCovariates();
         } else if (!covariates && chunk.hasCovariates()) {
             dropCovariates(chunk);
         }
         boolean replacing = chunk.has(i);
+        chunk.ensureWindow(i);
         double delta = w.bytesWritten - (replacing ? chunk.bytesWritten[i] : 0);
         head.storageTotal += delta;
         chunk.storage[i] = replacing ? chunk.storage[i] + delta : head.storageTotal;
@@ -114,7 +119,7 @@ public final class ChunkedHistory {
             chunk.users[i] = w.distinctUsers;
         }
         chunk.present |= 1L << i;
-        store.put(c, chunk);
+        chunks.put(c, chunk);
         if (head.isEmpty()) {
             head.oldestChunk = c;
             head.firstWindowEnd = w.windowEnd;
@@ -128,7 +133,7 @@ public final class ChunkedHistory {
         if (w.windowEnd > head.lastWindowEnd) {
             long previousLast = number(head.lastWindowEnd);
             head.lastWindowEnd = w.windowEnd;
-            evict(head, previousLast, store);
+            evict(head, previousLast, chunks);
         }
         return head;
     }
@@ -152,8 +157,9 @@ public final class ChunkedHistory {
      * those windows, each once. A window seen without covariates (stored before they were needed)
      * has NaN covariates.
      */
-    public void fill(HistoryHead head, long lastEnd, int known, ChunkStore store, double[][] resources,
+    public void fill(HistoryHead head, long lastEnd, int known, ChunkStore stored, double[][] resources,
             double[][] covariateSeries) throws Exception {
+        ChunkStore store = head == null ? stored : new HeadChunkStore(head, stored);
         long first = head == null ? 0 : head.firstWindowEnd;
         double carried = Double.NaN;
         long end = lastEnd - (long) (known - 1) * windowMillis;
@@ -210,8 +216,9 @@ public final class ChunkedHistory {
      * starts in a window without traffic also reads back to the last seen window, for the storage
      * level carried over the gap.
      */
-    public void fillLags(HistoryHead head, long lastEnd, int known, int[] lagRanges, ChunkStore store,
+    public void fillLags(HistoryHead head, long lastEnd, int known, int[] lagRanges, ChunkStore stored,
             double[][] resources) throws Exception {
+        ChunkStore store = head == null ? stored : new HeadChunkStore(head, stored);
         for (double[] series : resources) {
             Arrays.fill(series, Double.NaN);
         }
@@ -324,7 +331,7 @@ public final class ChunkedHistory {
                 }
                 long c = Math.floorDiv(n, chunkWindows);
                 int j = (int) (n - c * chunkWindows);
-                HistoryChunk to = moved.computeIfAbsent(c, x -> HistoryChunk.empty(chunkWindows, covariates));
+                HistoryChunk to = moved.computeIfAbsent(c, x -> HistoryChunk.empty(covariates));
                 copyWindow(from, i, to, j);
             }
         }
@@ -337,6 +344,7 @@ public final class ChunkedHistory {
     }
 
     private static void copyWindow(HistoryChunk from, int i, HistoryChunk to, int j) {
+        to.ensureWindow(j);
         to.cpu[j] = from.cpu[i];
         to.memory[j] = from.memory[i];
         to.network[j] = from.network[i];

@@ -26,18 +26,41 @@ public class HistoryChunk {
 
     public HistoryChunk() {}
 
-    /** An empty chunk of {@code windows} windows, with or without the covariate series. */
-    static HistoryChunk empty(int windows, boolean covariates) {
+    /**
+     * An empty chunk, with or without the covariate series. Its arrays grow as windows are written
+     * ({@link #ensureWindow}): the open chunk, rewritten with every window, is then only as long
+     * as the windows it holds so far, not the chunk's length.
+     */
+    static HistoryChunk empty(boolean covariates) {
         HistoryChunk c = new HistoryChunk();
-        c.cpu = new float[windows];
-        c.memory = new float[windows];
-        c.network = new float[windows];
-        c.storage = new double[windows];
-        c.bytesWritten = new double[windows];
+        c.cpu = new float[0];
+        c.memory = new float[0];
+        c.network = new float[0];
+        c.storage = new double[0];
+        c.bytesWritten = new double[0];
         if (covariates) {
             c.addCovariates();
         }
         return c;
+    }
+
+    /** Makes every array long enough for window {@code i} (a window not yet seen has no meaningful values). */
+    void ensureWindow(int i) {
+        if (i < cpu.length) {
+            return;
+        }
+        int n = i + 1;
+        cpu = Arrays.copyOf(cpu, n);
+        memory = Arrays.copyOf(memory, n);
+        network = Arrays.copyOf(network, n);
+        storage = Arrays.copyOf(storage, n);
+        bytesWritten = Arrays.copyOf(bytesWritten, n);
+        if (hasCovariates()) {
+            apiCalls = Arrays.copyOf(apiCalls, n);
+            dataAccesses = Arrays.copyOf(dataAccesses, n);
+            uiEvents = Arrays.copyOf(uiEvents, n);
+            users = Arrays.copyOf(users, n);
+        }
     }
 
     boolean has(int i) {

@@ -2,7 +2,7 @@ package dev.prescale.job.pipeline.history;
 
 /**
  * The small per-group part of the history, rewritten on every window: where the history starts
- * and ends, the storage running total and the layout the chunks were written with. A Flink POJO
+ * and ends, the storage running total, the layout the chunks were written with and the open chunk. A Flink POJO
  * (public no-arg constructor, public fields) so that Flink's POJO serializer, with schema
  * evolution, keeps it in state.
  */
@@ -34,6 +34,14 @@ public class HistoryHead {
      * then, raised by every new window): the range check of a forecast from a sparse history.
      */
     public double[] maxAbs;
+    /**
+     * The open chunk: the one the newest window was written to, kept here rather than in the
+     * chunk map (see {@link HeadChunkStore}); null in heads written before it moved here, whose
+     * open chunk is still in the map.
+     */
+    public HistoryChunk open;
+    /** The chunk index of {@link #open}. */
+    public long openIndex;
 
     public HistoryHead() {}
 

@@ -1,0 +1,33 @@
+package dev.prescale.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prescale.job.config.PrescaleConfig;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.junit.jupiter.api.Test;
+
+/** The Flink settings the job adds to its configuration, and that a setting under {@code flink:} wins. */
+class FlinkConfigurationTest {
+
+    private static final String TIMERS = "state.backend.rocksdb.timer-service.factory";
+
+    @Test
+    void defaultsReuseObjectsKeepTimersInTheHeapAndRequireUids() {
+        Configuration f = PrescaleJob.flinkConfiguration(new PrescaleConfig());
+        assertThat(f.get(PipelineOptions.OBJECT_REUSE)).isTrue();
+        assertThat(f.getString(TIMERS, null)).isEqualTo("HEAP");
+        assertThat(f.get(PipelineOptions.AUTO_GENERATE_UIDS)).isFalse();
+        assertThat(f.getString("state.backend.rocksdb.memory.partitioned-index-filters", null)).isEqualTo("true");
+    }
+
+    @Test
+    void settingsUnderFlinkOverrideTheJobsDefaults() {
+        PrescaleConfig c = new PrescaleConfig();
+        c.flink.put("pipeline.object-reuse", "false");
+        c.flink.put(TIMERS, "ROCKSDB");
+        Configuration f = PrescaleJob.flinkConfiguration(c);
+        assertThat(f.get(PipelineOptions.OBJECT_REUSE)).isFalse();
+        assertThat(f.getString(TIMERS, null)).isEqualTo("ROCKSDB");
+    }
+}
