@@ -13,12 +13,13 @@ class FlinkConfigurationTest {
     private static final String TIMERS = "state.backend.rocksdb.timer-service.factory";
 
     @Test
-    void defaultsReuseObjectsKeepTimersInTheHeapAndRequireUids() {
+    void defaultsReuseObjectsKeepTimersInTheHeapFilterLookupsAndRequireUids() {
         Configuration f = PrescaleJob.flinkConfiguration(new PrescaleConfig());
         assertThat(f.get(PipelineOptions.OBJECT_REUSE)).isTrue();
         assertThat(f.getString(TIMERS, null)).isEqualTo("HEAP");
         assertThat(f.get(PipelineOptions.AUTO_GENERATE_UIDS)).isFalse();
         assertThat(f.getString("state.backend.rocksdb.memory.partitioned-index-filters", null)).isEqualTo("true");
+        assertThat(f.getString("state.backend.rocksdb.use-bloom-filter", null)).isEqualTo("true");
     }
 
     @Test

@@ -64,7 +64,7 @@ public final class DemandWindows {
                 .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMillis)))
                 .allowedLateness(Duration.ofMillis(lateness))
                 .sideOutputLateData(LATE)
-                .aggregate(new DemandAggregator(), new WindowResultFunction())
+                .aggregate(new DemandAggregator(), new WindowResultFunction(lateness))
                 .uid(WINDOW_UID).name("demand per group and window");
     }
 
@@ -84,7 +84,7 @@ public final class DemandWindows {
                 .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMillis)))
                 .allowedLateness(Duration.ofMillis(lateness))
                 .sideOutputLateData(LATE_PARTIALS)
-                .aggregate(new PartialDemandAggregator(), new WindowResultFunction())
+                .aggregate(new PartialDemandAggregator(), new WindowResultFunction(lateness))
                 .uid(WINDOW_UID).name("demand per group and window");
     }
 }

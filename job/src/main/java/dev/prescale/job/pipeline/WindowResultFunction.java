@@ -9,12 +9,25 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns a group's window sums into demand rates ({@link GroupWindow}); marks re-firings caused by
- * late records as updates, counted in per-window state that Flink clears with the window.
+ * late records as updates, counted in per-window state that Flink clears with the window. Without
+ * allowed lateness a window fires once and is purged at once: nothing to count, and no state read,
+ * written and deleted per group and window.
  */
 public class WindowResultFunction extends ProcessWindowFunction<DemandAccumulator, GroupWindow, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
 
     private final ValueStateDescriptor<Boolean> firedDescriptor = new ValueStateDescriptor<>("fired", Types.BOOLEAN);
+    private final boolean refires;
+
+    /** For windows with allowed lateness (they may fire again). */
+    public WindowResultFunction() {
+        this(1);
+    }
+
+    /** @param allowedLatenessMillis the window's allowed lateness: only above 0 may a window fire again */
+    public WindowResultFunction(long allowedLatenessMillis) {
+        this.refires = allowedLatenessMillis > 0;
+    }
 
     @Override
     public void process(String group, Context ctx, Iterable<DemandAccumulator> sums, Collector<GroupWindow> out) throws Exception {
@@ -35,14 +48,18 @@ public class WindowResultFunction extends ProcessWindowFunction<DemandAccumulato
         g.distinctUsers = a.users.size();
         // Hashes of the pseudonyms: enough for k-anonymity's union of the small groups.
         g.users = a.users.ids();
-        ValueState<Boolean> fired = ctx.windowState().getState(firedDescriptor);
-        g.update = Boolean.TRUE.equals(fired.value());
-        fired.update(true);
+        if (refires) {
+            ValueState<Boolean> fired = ctx.windowState().getState(firedDescriptor);
+            g.update = Boolean.TRUE.equals(fired.value());
+            fired.update(true);
+        }
         out.collect(g);
     }
 
     @Override
     public void clear(Context ctx) {
-        ctx.windowState().getState(firedDescriptor).clear();
+        if (refires) {
+            ctx.windowState().getState(firedDescriptor).clear();
+        }
     }
 }
