@@ -12,10 +12,10 @@ import java.util.Set;
  * builds for sparse tasks. Whoever takes an array writes a few values, and must set exactly those
  * back to NaN before giving it back. Not thread safe (one operator's mailbox thread).
  *
- * <p>Only the lengths taken during the last batch are kept ({@link #endBatch}): at steady state
- * every group has the full context (one length), while growing young groups change length each
- * window and would otherwise leave arrays of lengths never asked for again. Of a length in use it
- * keeps as many arrays as one batch took at most.
+ * <p>Only the lengths taken during the last batch that took any are kept ({@link #endBatch}): at
+ * steady state every group has the full context (one length), while growing young groups change
+ * length each window and would otherwise leave arrays of lengths never asked for again. Of a
+ * length in use it keeps as many arrays as one batch took at most.
  */
 final class NanArrayPool {
     private final Map<Integer, ArrayDeque<double[]>> free = new HashMap<>();
@@ -38,8 +38,14 @@ final class NanArrayPool {
         free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).addLast(a);
     }
 
-    /** Drops the kept arrays of every length not taken since the previous call. */
+    /**
+     * Drops the kept arrays of every length not taken since the previous call; keeps all when none
+     * was taken (a batch of complete tasks only says nothing about the lengths to come).
+     */
     void endBatch() {
+        if (taken.isEmpty()) {
+            return;
+        }
         free.keySet().retainAll(taken);
         taken.clear();
     }

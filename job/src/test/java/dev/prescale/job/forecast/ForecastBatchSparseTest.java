@@ -260,6 +260,9 @@ class ForecastBatchSparseTest {
                     task("full", x, c, end + 2 * W, "full")));
             // The young group's length was not taken again: its arrays are dropped.
             assertThat(pooled).isEqualTo(10);
+            // A batch of complete tasks only takes none and keeps them for the next sparse one.
+            pooled = batch(h, List.of(task("full", x, c, end + 3 * W, "full")));
+            assertThat(pooled).isEqualTo(10);
         }
     }
 }
