@@ -8,7 +8,9 @@ import java.util.List;
  *
  * <p>Implementations must be causal (use nothing but {@link ForecastRequest#history()}) and thread
  * safe for concurrent {@link #forecast(List)} calls; the Flink operator shares one instance per
- * TaskManager and scores keys in micro-batches.
+ * TaskManager and scores keys in micro-batches. The arrays of a request (history, covariates) are
+ * lent for the call only: an implementation reads them, never writes into them, and keeps no
+ * reference to them once the call returns (the operator reuses them for later requests).
  */
 public interface Forecaster extends AutoCloseable {
 

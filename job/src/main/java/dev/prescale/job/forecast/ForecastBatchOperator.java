@@ -3,6 +3,7 @@ package dev.prescale.job.forecast;
 import dev.prescale.connectors.records.ResourceType;
 import dev.prescale.job.pipeline.ForecastTask;
 import dev.prescale.job.pipeline.GroupForecast;
+import dev.prescale.job.pipeline.LagRanges;
 import dev.prescale.models.Forecast;
 import dev.prescale.models.ForecastRequest;
 import dev.prescale.models.Forecaster;
@@ -43,6 +44,14 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * through {@link SummarizingForecaster#forecast(List, List)}; a model whose plan differs (or that does
  * not summarize) is refused as a swap, since the history operator keeps the old plan's summaries:
  * such a model needs a restart of the job with it configured.
+ *
+ * <p>A sparse task ({@link ForecastTask#lagRanges}: a forecast from summaries, a few values per
+ * series) becomes requests whose histories have the full length: arrays of NaN kept by the
+ * operator ({@link NanArrayPool}), the lag values written in for the call and set back to NaN
+ * after it. So a forecaster must neither keep a request's arrays (history, covariates) after
+ * {@code forecast} returns nor write into them, as {@link Forecaster} requires; the shipped ones
+ * (seasonal naive, the LSTM, the guarded combination, the benchmark's timing wrapper) only read
+ * them during the call.
  */
 public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
         implements OneInputStreamOperator<ForecastTask, GroupForecast>,
@@ -64,6 +73,8 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
     private transient Counter modelSwaps;
     private transient Forecaster forecaster;
     private transient List<ForecastTask> pending;
+    /** Full-length NaN arrays for the requests of sparse tasks, reused batch after batch. */
+    private transient NanArrayPool nanArrays;
     private transient int pendingRequests;
     private transient boolean timerSet;
     private transient Counter batches;
@@ -133,6 +144,7 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
         modelFaults = getMetricGroup().counter("modelFaults");
         modelSwaps = getMetricGroup().counter("modelSwaps");
         pending = new ArrayList<>();
+        nanArrays = new NanArrayPool();
         acquireForecaster();
         batches = getMetricGroup().counter("forecastBatches");
         requests = getMetricGroup().counter("forecastRequests");
@@ -343,9 +355,30 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
         return out;
     }
 
+    /** Arrays kept for the histories of sparse tasks (tests). */
+    int pooledArrays() {
+        return nanArrays.kept();
+    }
+
     /** Unusable forecasts so far (missing or corrupt model, failed calls, non-finite or out-of-range values). */
     long modelFaults() {
         return modelFaults.getCount();
+    }
+
+    /**
+     * A series of a task as the forecaster sees it: the task's own array when complete; for a sparse
+     * task a pooled NaN array of the full length with the lag values written in, recorded in
+     * {@code lent} so that {@link #flush} can clear those positions and give it back.
+     */
+    private double[] series(ForecastTask t, double[] values, List<double[]> lent, List<int[]> lentLags) {
+        if (t.lagRanges == null) {
+            return values;
+        }
+        double[] full = nanArrays.take(t.historySteps);
+        LagRanges.expandInto(values, t.lagRanges, full);
+        lent.add(full);
+        lentLags.add(t.lagRanges);
+        return full;
     }
 
     /** Forecasts everything pending in one call to the forecaster and emits the results. */
@@ -360,16 +393,19 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
         List<ForecastRequest> batch = new ArrayList<>(tasks.size() * types.length);
         List<double[]> summaries = new ArrayList<>(tasks.size() * types.length);
         double[] maxAbs = new double[tasks.size() * types.length];
+        // The pooled arrays lent to sparse tasks' requests, and the lag ranges written into each.
+        List<double[]> lent = new ArrayList<>();
+        List<int[]> lentLags = new ArrayList<>();
         for (ForecastTask t : tasks) {
             int length = t.summaries == null ? 0 : t.summaries.length / types.length;
             Map<String, double[]> covariates = new LinkedHashMap<>();
             for (int c = 0; c < t.covariateNames.length; c++) {
-                covariates.put(t.covariateNames[c], t.covariates[c]);
+                covariates.put(t.covariateNames[c], series(t, t.covariates[c], lent, lentLags));
             }
             for (ResourceType type : types) {
-                batch.add(new ForecastRequest(t.group + "/" + type.jsonName(), t.windowEnd, t.stepMillis,
-                        t.history[type.ordinal()], t.horizon, covariates));
                 int r = type.ordinal();
+                batch.add(new ForecastRequest(t.group + "/" + type.jsonName(), t.windowEnd, t.stepMillis,
+                        series(t, t.history[r], lent, lentLags), t.horizon, covariates));
                 summaries.add(t.summaries == null ? null : Arrays.copyOfRange(t.summaries, r * length, (r + 1) * length));
                 maxAbs[batch.size() - 1] = t.maxAbs == null ? Double.NaN : t.maxAbs[r];
             }
@@ -377,6 +413,12 @@ public class ForecastBatchOperator extends AbstractStreamOperator<GroupForecast>
         long start = System.nanoTime();
         List<Forecast> forecasts = forecastOrFallback(batch, summaries, maxAbs);
         batchMillis.update((System.nanoTime() - start) / 1_000_000);
+        // The answers are made (and checked): the arrays are free again, NaN where the lags were.
+        for (int k = 0; k < lent.size(); k++) {
+            LagRanges.clear(lentLags.get(k), lent.get(k));
+            nanArrays.giveBack(lent.get(k));
+        }
+        nanArrays.endBatch();
         batches.inc();
         requests.inc(batch.size());
         // The deployed model's version on every forecast, also where it answered with its fallback.

@@ -31,9 +31,10 @@ import org.apache.flink.util.Collector;
  * <p>With a {@link SummaryPlan} (a forecaster that can answer from per-series summaries), from the
  * plan's minimum history on: the first window of each summary key (period) reads the full history,
  * summarizes each resource into the head and ships both; the other windows of the period read only
- * the chunks of the plan's lag ranges and ship those values (NaN elsewhere) with the head's
- * summaries and the running maximum of each resource. A replaced or late window drops the
- * summaries (they may be stale) and is forecast from its full history, as without a plan.
+ * the chunks of the plan's lag ranges and ship only those values (the sparse form of
+ * {@link ForecastTask#lagRanges}) with the head's summaries and the running maximum of each
+ * resource. A replaced or late window drops the summaries (they may be stale) and is forecast from
+ * its full history, as without a plan.
  */
 public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWindow, ForecastTask> {
     private static final long serialVersionUID = 1L;
@@ -162,28 +163,24 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         // forecaster take a young group for one with a full (but missing) season of history.
         int known = steps;
         int resources = ResourceType.values().length;
-        t.history = new double[resources][known];
-        if (covariates) {
-            t.covariateNames = ChunkedHistory.COVARIATES.clone();
-            t.covariates = new double[ChunkedHistory.COVARIATES.length][known];
-        } else {
-            t.covariateNames = NO_NAMES;
-            t.covariates = NO_SERIES;
-        }
+        int covariateCount = covariates ? ChunkedHistory.COVARIATES.length : 0;
+        t.covariateNames = covariates ? ChunkedHistory.COVARIATES.clone() : NO_NAMES;
         boolean summarized = plan != null && newest && steps >= plan.minHistorySteps();
         // Any series id of the group: the plan gives a group's series one grid of periods.
         String series = w.group + "/" + ResourceType.values()[0].jsonName();
         long key = summarized ? plan.summaryKey(series, w.windowEnd, steps) : 0;
         if (summarized && h.summaries != null && h.maxAbs != null && h.summaryKey == key && h.summaryPlan == planId) {
-            // The period's summaries are in the head: only the windows the forecast reads.
-            // The window just closed has values (0 without traffic), so the plan's smaller ranges
-            // for a known last value do; should one be missing after all, the full ranges.
-            int[] lags = plan.lagRangesWithLastKnown(series, w.windowEnd);
-            history.fillLags(h, w.windowEnd, known, lags, store, t.history);
-            if (includesLastWindow(lags) && !lastWindowFinite(t.history, known)) {
-                lags = plan.lagRanges(series, w.windowEnd);
-                history.fillLags(h, w.windowEnd, known, lags, store, t.history);
+            // The period's summaries are in the head: only the windows the forecast reads, in the
+            // sparse form (a few values per series instead of the whole context). The window just
+            // closed has values (0 without traffic), so the plan's smaller ranges for a known last
+            // value do; should one be missing after all, the full ranges.
+            int[] lags = sparseLags(h, w.windowEnd, known, plan.lagRangesWithLastKnown(series, w.windowEnd), t);
+            int last = LagRanges.indexOfLastValue(lags);
+            if (last >= 0 && !finiteAt(t.history, last)) {
+                lags = sparseLags(h, w.windowEnd, known, plan.lagRanges(series, w.windowEnd), t);
             }
+            int length = LagRanges.length(lags);
+            t.covariates = covariateCount == 0 ? NO_SERIES : new double[covariateCount][length];
             for (double[] c : t.covariates) {
                 Arrays.fill(c, Double.NaN); // not read: unknown, as the history outside the lag ranges
             }
@@ -194,6 +191,8 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
                 }
             }
         } else {
+            t.history = new double[resources][known];
+            t.covariates = covariateCount == 0 ? NO_SERIES : new double[covariateCount][known];
             history.fill(h, w.windowEnd, known, store, t.history, covariates ? t.covariates : null);
             t.observed = new double[resources];
             for (int r = 0; r < resources; r++) {
@@ -241,18 +240,18 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         h.maxAbs = max;
     }
 
-    private static boolean includesLastWindow(int[] lags) {
-        for (int k = 0; k + 1 < lags.length; k += 2) {
-            if (lags[k] <= 1 && 1 <= lags[k + 1]) {
-                return true;
-            }
-        }
-        return false;
+    /** Fills the task's sparse history for the given lag ranges (clipped to the known windows); returns the clipped ranges. */
+    private int[] sparseLags(HistoryHead h, long windowEnd, int known, int[] ranges, ForecastTask t) throws Exception {
+        int[] lags = LagRanges.clip(ranges, known);
+        t.lagRanges = lags;
+        t.history = new double[ResourceType.values().length][LagRanges.length(lags)];
+        history.fillLagsSparse(h, windowEnd, known, lags, store, t.history);
+        return lags;
     }
 
-    private static boolean lastWindowFinite(double[][] history, int known) {
+    private static boolean finiteAt(double[][] history, int at) {
         for (double[] series : history) {
-            if (!Double.isFinite(series[known - 1])) {
+            if (!Double.isFinite(series[at])) {
                 return false;
             }
         }
@@ -261,14 +260,16 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
 
     /** The values of the window just closed: from the sparse history when its lags include 1, else read. */
     private double[] observed(HistoryHead h, long windowEnd, int known, int[] lags, double[][] sparse) throws Exception {
+        int at = LagRanges.indexOfLastValue(lags);
         double[][] from = sparse;
-        if (!includesLastWindow(lags)) {
-            from = new double[sparse.length][known];
-            history.fillLags(h, windowEnd, known, new int[] {1, 1}, store, from);
+        if (at < 0) {
+            from = new double[sparse.length][1];
+            history.fillLagsSparse(h, windowEnd, known, new int[] {1, 1}, store, from);
+            at = 0;
         }
         double[] observed = new double[from.length];
         for (int r = 0; r < from.length; r++) {
-            observed[r] = from[r][known - 1];
+            observed[r] = from[r][at];
         }
         return observed;
     }

@@ -153,9 +153,10 @@ public final class HistoryStateBenchmark {
                 ((KeyedProcessOperator<?, ?, ?>) neu.getOperator()).setCurrentKey(group(g));
                 maxChunks = Math.max(maxChunks, chunked.storedChunks());
             }
-            System.out.printf(Locale.ROOT, "new: at most %d chunks per group (bound %d), task history %d windows x %d series%n",
-                    maxChunks, (context - 1) / chunk + 2, newTasks.get(0).history[0].length,
-                    newTasks.get(0).history.length + newTasks.get(0).covariates.length);
+            System.out.printf(Locale.ROOT, "new: at most %d chunks per group (bound %d), task history %d windows x %d series"
+                    + " (%d values each carried%s)%n", maxChunks, (context - 1) / chunk + 2, newTasks.get(0).historySteps,
+                    newTasks.get(0).history.length + newTasks.get(0).covariates.length, newTasks.get(0).history[0].length,
+                    newTasks.get(0).sparse() ? ": sparse" : "");
 
             copies("old", oldTasks);
             copies("new", newTasks);
@@ -200,7 +201,7 @@ public final class HistoryStateBenchmark {
             for (ResourceType type : ResourceType.values()) {
                 int r = type.ordinal();
                 requests.add(new ForecastRequest(t.group + "/" + type.jsonName(), t.windowEnd, t.stepMillis,
-                        t.history[r], t.horizon, Map.of()));
+                        t.fullHistory(r), t.horizon, Map.of()));
                 summaries.add(t.summaries == null ? null : Arrays.copyOfRange(t.summaries, r * length, (r + 1) * length));
             }
         }
@@ -219,7 +220,7 @@ public final class HistoryStateBenchmark {
             perTask[rep] = (cpuNanos() - t0) / 1e3 / tasks.size();
         }
         System.out.printf(Locale.ROOT, "snaive on the new tasks (4 series of %d windows, batch %d%s): %s us thread CPU per group-window, median %.0f%n",
-                tasks.get(0).history[0].length, batch, fromSummaries ? ", from summaries" : "", Arrays.toString(round(perTask)),
+                tasks.get(0).historySteps, batch, fromSummaries ? ", from summaries" : "", Arrays.toString(round(perTask)),
                 median(perTask));
         // What the forecaster did before it selected its quantiles: sort the day-lag errors of the
         // last two days per series (the same errors; the rest of the forecast is unchanged).

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prescale.job.pipeline.ForecastTask;
 import dev.prescale.job.pipeline.GroupForecast;
+import dev.prescale.job.pipeline.LagRanges;
 import dev.prescale.models.Forecaster;
 import dev.prescale.models.ForecastRequest;
 import dev.prescale.models.SummaryPlan;
@@ -92,8 +93,8 @@ class ForecastSummaryOperatorTest {
         if (summarized) {
             t.summaries = new double[0];
             t.maxAbs = new double[4];
+            t.lagRanges = LagRanges.clip(PLAN.lagRanges("s", end), t.historySteps);
         }
-        int[] lags = PLAN.lagRanges("s", end);
         for (int r = 0; r < 4; r++) {
             int n = x[r].length;
             t.observed[r] = x[r][n - 1];
@@ -104,14 +105,26 @@ class ForecastSummaryOperatorTest {
             double[] summary = PLAN.summarize(ForecastRequest.of("s", end, W, x[r], HORIZON));
             t.summaries = concat(t.summaries, summary);
             t.maxAbs[r] = maxAbsFactor * Arrays.stream(x[r]).map(Math::abs).max().orElse(0);
-            double[] sparse = new double[n];
-            Arrays.fill(sparse, Double.NaN);
-            for (int k = 0; k < lags.length; k += 2) {
-                for (int lag = lags[k]; lag <= lags[k + 1]; lag++) {
-                    sparse[n - lag] = x[r][n - lag];
+            // The lag values only, range after range, each oldest first.
+            double[] sparse = new double[LagRanges.length(t.lagRanges)];
+            int k = 0;
+            for (int p = 0; p < t.lagRanges.length; p += 2) {
+                for (int lag = t.lagRanges[p + 1]; lag >= t.lagRanges[p]; lag--) {
+                    sparse[k++] = x[r][n - lag];
                 }
             }
             t.history[r] = sparse;
+        }
+        return t;
+    }
+
+    /** The task that made the summaries: complete, with them. */
+    private static ForecastTask refresh(double[][] x, long end) {
+        ForecastTask t = task(x, end, true, 1);
+        t.group = "refresh";
+        t.lagRanges = null;
+        for (int r = 0; r < 4; r++) {
+            t.history[r] = x[r].clone();
         }
         return t;
     }
@@ -140,17 +153,22 @@ class ForecastSummaryOperatorTest {
         try (var h = harness("snaive-60m-a", PLAN)) {
             h.open();
             ForecastBatchOperator op = (ForecastBatchOperator) h.getOperator();
+            // One batch of every form: complete, sparse, complete with summaries, sparse again.
             h.processElement1(task(x, end, false, 1), end - 1);
+            h.processElement1(task(x, end, true, 1), end - 1);
+            h.processElement1(refresh(x, end), end - 1);
             h.processElement1(task(x, end, true, 1), end - 1);
             h.processWatermark1(new Watermark(end));
             h.processWatermark2(new Watermark(Long.MAX_VALUE));
             List<GroupForecast> out = forecasts(h);
-            assertThat(out).extracting(f -> f.group).containsExactly("full", "sparse");
-            for (int r = 0; r < 4; r++) {
-                assertThat(out.get(1).p10[r]).containsExactly(out.get(0).p10[r]);
-                assertThat(out.get(1).p50[r]).containsExactly(out.get(0).p50[r]);
-                assertThat(out.get(1).p90[r]).containsExactly(out.get(0).p90[r]);
-                assertThat(Arrays.stream(out.get(1).p50[r]).allMatch(Double::isFinite)).isTrue();
+            assertThat(out).extracting(f -> f.group).containsExactly("full", "sparse", "refresh", "sparse");
+            for (int i = 1; i < out.size(); i++) {
+                for (int r = 0; r < 4; r++) {
+                    assertThat(out.get(i).p10[r]).containsExactly(out.get(0).p10[r]);
+                    assertThat(out.get(i).p50[r]).containsExactly(out.get(0).p50[r]);
+                    assertThat(out.get(i).p90[r]).containsExactly(out.get(0).p90[r]);
+                    assertThat(Arrays.stream(out.get(i).p50[r]).allMatch(Double::isFinite)).isTrue();
+                }
             }
             assertThat(op.modelFaults()).isZero();
         }

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * With the seasonal naive forecaster's summary plan the history operator ships sparse histories
- * with per-period summaries, and their forecasts are bit for bit those of the full histories the
+ * (only the values of the plan's lag ranges) with per-period summaries, and their forecasts are bit for bit those of the full histories the
  * operator ships without a plan; a window that is not the first of its period reads few chunks; the
  * summaries survive a snapshot.
  */
@@ -52,7 +52,7 @@ class GroupHistorySummaryTest {
         List<double[]> summaries = new ArrayList<>();
         int n = ResourceType.values().length;
         for (int r = 0; r < n; r++) {
-            requests.add(ForecastRequest.of(t.group + "/" + r, t.windowEnd, t.stepMillis, t.history[r], t.horizon));
+            requests.add(ForecastRequest.of(t.group + "/" + r, t.windowEnd, t.stepMillis, t.fullHistory(r), t.horizon));
             int length = t.summaries == null ? 0 : t.summaries.length / n;
             summaries.add(t.summaries == null ? null : Arrays.copyOfRange(t.summaries, r * length, (r + 1) * length));
         }
@@ -65,8 +65,10 @@ class GroupHistorySummaryTest {
         return Arrays.equals(a.p10(), e.p10()) && Arrays.equals(a.p50(), e.p50()) && Arrays.equals(a.p90(), e.p90());
     }
 
+    /** A task that carries only the values of its lag ranges (always one with summaries). */
     private static boolean sparse(ForecastTask t) {
-        return t.summaries != null && Arrays.stream(t.history[0]).anyMatch(Double::isNaN);
+        assertThat(t.lagRanges == null || t.summaries != null).as("lag ranges without summaries").isTrue();
+        return t.lagRanges != null;
     }
 
     private static void assertSameForecasts(List<ForecastTask> withPlan, List<ForecastTask> full, int minSparse) {
@@ -81,6 +83,9 @@ class GroupHistorySummaryTest {
             assertThat(a.historySteps).isEqualTo(e.historySteps);
             assertThat(a.observed).as("observed at %d", i).containsExactly(e.observed);
             sparse += sparse(a) ? 1 : 0;
+            if (sparse(a)) {
+                assertSparseValuesAreThoseOfTheFullHistory(a, e);
+            }
             summarized += a.summaries != null ? 1 : 0;
             List<Forecast> fa = forecasts(a);
             List<Forecast> fe = forecasts(e);
@@ -109,6 +114,26 @@ class GroupHistorySummaryTest {
         assertThat(sparse).as("sparse tasks").isGreaterThanOrEqualTo(minSparse);
         assertThat(storageStartsInGap).as("storage forecasts of histories starting in a gap").isLessThan(full.size() / 10);
         assertThat(summarized - sparse).as("refreshes").isPositive();
+    }
+
+    /**
+     * A sparse task carries only its lag ranges' values (a few per series, not the context), and
+     * they are the full history's values at those lags.
+     */
+    private static void assertSparseValuesAreThoseOfTheFullHistory(ForecastTask a, ForecastTask e) {
+        int length = LagRanges.length(a.lagRanges);
+        assertThat(length).isLessThan(a.historySteps / 2);
+        int n = a.historySteps;
+        for (int r = 0; r < a.history.length; r++) {
+            assertThat(a.history[r]).hasSize(length);
+            double[] full = a.fullHistory(r);
+            assertThat(full).hasSize(n);
+            for (int k = 0; k < a.lagRanges.length; k += 2) {
+                for (int lag = a.lagRanges[k]; lag <= a.lagRanges[k + 1]; lag++) {
+                    assertThat(full[n - lag]).as("resource %d lag %d", r, lag).isEqualTo(e.history[r][n - lag]);
+                }
+            }
+        }
     }
 
     @ParameterizedTest
@@ -276,8 +301,8 @@ class GroupHistorySummaryTest {
                 String id = a.group + "/" + r;
                 Forecast expected = staggered.forecast(ForecastRequest.of(id, e.windowEnd, W, e.history[r], HORIZON));
                 int length = a.summaries == null ? 0 : a.summaries.length / ResourceType.values().length;
-                Forecast actual = a.summaries == null ? staggered.forecast(ForecastRequest.of(id, a.windowEnd, W, a.history[r], HORIZON))
-                        : staggered.forecast(List.of(ForecastRequest.of(id, a.windowEnd, W, a.history[r], HORIZON)),
+                Forecast actual = a.summaries == null ? staggered.forecast(ForecastRequest.of(id, a.windowEnd, W, a.fullHistory(r), HORIZON))
+                        : staggered.forecast(List.of(ForecastRequest.of(id, a.windowEnd, W, a.fullHistory(r), HORIZON)),
                                 List.of(Arrays.copyOfRange(a.summaries, r * length, (r + 1) * length))).get(0);
                 if (r == STORAGE && !sameBand(actual, expected)) {
                     continue; // the storage band's known difference (see assertSameForecasts)

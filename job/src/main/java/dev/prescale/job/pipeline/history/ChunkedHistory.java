@@ -2,6 +2,7 @@ package dev.prescale.job.pipeline.history;
 
 import dev.prescale.connectors.records.ResourceType;
 import dev.prescale.job.pipeline.GroupWindow;
+import dev.prescale.job.pipeline.LagRanges;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -216,15 +217,35 @@ public final class ChunkedHistory {
      * starts in a window without traffic also reads back to the last seen window, for the storage
      * level carried over the gap.
      */
-    public void fillLags(HistoryHead head, long lastEnd, int known, int[] lagRanges, ChunkStore stored,
+    public void fillLags(HistoryHead head, long lastEnd, int known, int[] lagRanges, ChunkStore store,
             double[][] resources) throws Exception {
-        ChunkStore store = head == null ? stored : new HeadChunkStore(head, stored);
         for (double[] series : resources) {
             Arrays.fill(series, Double.NaN);
         }
+        writeLags(head, lastEnd, known, lagRanges, store, resources, false);
+    }
+
+    /**
+     * {@link #fillLags} in the sparse form of {@link LagRanges}: the same values, but only those, each
+     * resource's array {@code LagRanges.length(LagRanges.clip(lagRanges, known))} long (range after
+     * range of the clipped ranges, each oldest first); nothing else is written.
+     */
+    public void fillLagsSparse(HistoryHead head, long lastEnd, int known, int[] lagRanges, ChunkStore store,
+            double[][] resources) throws Exception {
+        writeLags(head, lastEnd, known, lagRanges, store, resources, true);
+    }
+
+    /**
+     * The windows of {@link #fillLags}, written at their place in the full history or, with
+     * {@code sparse}, one after the other.
+     */
+    private void writeLags(HistoryHead head, long lastEnd, int known, int[] lagRanges, ChunkStore stored,
+            double[][] resources, boolean sparse) throws Exception {
+        ChunkStore store = head == null ? stored : new HeadChunkStore(head, stored);
         long first = head == null ? 0 : head.firstWindowEnd;
         long oldestEnd = lastEnd - (long) (known - 1) * windowMillis;
         Map<Long, HistoryChunk> read = new HashMap<>();
+        int next = 0;
         for (int k = 0; k + 1 < lagRanges.length; k += 2) {
             int from = Math.max(1, lagRanges[k]);
             int to = Math.min(known, lagRanges[k + 1]);
@@ -234,7 +255,7 @@ public final class ChunkedHistory {
             long end = lastEnd - (long) (to - 1) * windowMillis;
             double carried = carriedStorage(end, Math.max(first, oldestEnd), read, store);
             for (int lag = to; lag >= from; lag--, end += windowMillis) {
-                int out = known - lag;
+                int out = sparse ? next++ : known - lag;
                 long n = number(end);
                 long c = Math.floorDiv(n, chunkWindows);
                 int i = (int) (n - c * chunkWindows);
