@@ -58,6 +58,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class PrescaleJob {
 
+    /** Network buffers per channel (and floating per gate) for the pre-aggregation's bursts of partials. */
+    static final int NETWORK_BUFFERS_PER_CHANNEL = 100;
+
     private PrescaleJob() {}
 
     /** Flink settings from the configuration, through Flink's own options. */
@@ -93,6 +96,17 @@ public final class PrescaleJob {
         String bloom = "state.backend.rocksdb.use-bloom-filter";
         if (!c.flink.containsKey(bloom)) {
             f.setString(bloom, "true");
+        }
+        // The pre-aggregation sends a burst of one partial per group when a window closes and at
+        // every checkpoint (10,000 groups: ~1.5 MB). With Flink's default 10 buffers of 32 KB per
+        // channel the source stalled until the window operator had taken most of it; 100 let it go
+        // on parsing. TaskManager settings: they apply to the embedded cluster (local runs); a
+        // standalone cluster takes them from its own configuration (docs/operations.md).
+        for (String buffers : List.of("taskmanager.network.memory.max-buffers-per-channel",
+                "taskmanager.network.memory.floating-buffers-per-gate")) {
+            if (!c.flink.containsKey(buffers)) {
+                f.setString(buffers, String.valueOf(NETWORK_BUFFERS_PER_CHANNEL));
+            }
         }
         String timers = "state.backend.rocksdb.timer-service.factory";
         if (!c.flink.containsKey(timers)) {

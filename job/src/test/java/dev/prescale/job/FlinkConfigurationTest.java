@@ -20,6 +20,8 @@ class FlinkConfigurationTest {
         assertThat(f.get(PipelineOptions.AUTO_GENERATE_UIDS)).isFalse();
         assertThat(f.getString("state.backend.rocksdb.memory.partitioned-index-filters", null)).isEqualTo("true");
         assertThat(f.getString("state.backend.rocksdb.use-bloom-filter", null)).isEqualTo("true");
+        assertThat(f.getString("taskmanager.network.memory.max-buffers-per-channel", null)).isEqualTo("100");
+        assertThat(f.getString("taskmanager.network.memory.floating-buffers-per-gate", null)).isEqualTo("100");
     }
 
     @Test

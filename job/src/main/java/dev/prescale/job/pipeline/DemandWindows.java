@@ -42,14 +42,14 @@ public final class DemandWindows {
         long windowMillis = config.windowMillis();
         long lateness = config.allowedLatenessMillis();
         if (!config.window.localAggregation) {
-            SingleOutputStreamOperator<GroupWindow> windows = perEvent(timed, windowMillis, lateness);
+            SingleOutputStreamOperator<GroupWindow> windows = perEvent(timed, windowMillis, lateness, config.anonymization.k);
             DataStream<DeadLetter> late = windows.getSideOutput(LATE)
                     .map(new LateToDeadLetter(topic)).uid("late-records").name("late records");
             return new DemandWindows(windows, late);
         }
         SingleOutputStreamOperator<PartialDemand> partials = preAggregated(timed, windowMillis, lateness,
                 config.window.localAggregationMaxKeys);
-        SingleOutputStreamOperator<GroupWindow> windows = fromPartials(partials, windowMillis, lateness);
+        SingleOutputStreamOperator<GroupWindow> windows = fromPartials(partials, windowMillis, lateness, config.anonymization.k);
         DataStream<DeadLetter> late = partials.getSideOutput(LATE)
                 .map(new LateToDeadLetter(topic)).uid("late-records").name("late records");
         DataStream<DeadLetter> latePartials = windows.getSideOutput(LATE_PARTIALS)
@@ -59,12 +59,18 @@ public final class DemandWindows {
 
     /** Every interaction through the keyBy into the window (the job before local aggregation). */
     static SingleOutputStreamOperator<GroupWindow> perEvent(DataStream<Interaction> timed, long windowMillis, long lateness) {
+        return perEvent(timed, windowMillis, lateness, Integer.MAX_VALUE);
+    }
+
+    /** @param k k-anonymity's k: groups of k or more users go on without their user ids */
+    static SingleOutputStreamOperator<GroupWindow> perEvent(DataStream<Interaction> timed, long windowMillis, long lateness,
+            int k) {
         return timed
                 .keyBy(i -> i.group)
                 .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMillis)))
                 .allowedLateness(Duration.ofMillis(lateness))
                 .sideOutputLateData(LATE)
-                .aggregate(new DemandAggregator(), new WindowResultFunction(lateness))
+                .aggregate(new DemandAggregator(), new WindowResultFunction(lateness, k))
                 .uid(WINDOW_UID).name("demand per group and window");
     }
 
@@ -79,12 +85,18 @@ public final class DemandWindows {
 
     /** The window over pre-aggregated partials: same assigner, lateness, state type and uid as {@link #perEvent}. */
     static SingleOutputStreamOperator<GroupWindow> fromPartials(DataStream<PartialDemand> partials, long windowMillis, long lateness) {
+        return fromPartials(partials, windowMillis, lateness, Integer.MAX_VALUE);
+    }
+
+    /** @param k k-anonymity's k: groups of k or more users go on without their user ids */
+    static SingleOutputStreamOperator<GroupWindow> fromPartials(DataStream<PartialDemand> partials, long windowMillis,
+            long lateness, int k) {
         return partials
                 .keyBy(p -> p.group)
                 .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMillis)))
                 .allowedLateness(Duration.ofMillis(lateness))
                 .sideOutputLateData(LATE_PARTIALS)
-                .aggregate(new PartialDemandAggregator(), new WindowResultFunction(lateness))
+                .aggregate(new PartialDemandAggregator(), new WindowResultFunction(lateness, k))
                 .uid(WINDOW_UID).name("demand per group and window");
     }
 }

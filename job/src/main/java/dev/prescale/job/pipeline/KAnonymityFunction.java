@@ -30,6 +30,10 @@ import org.apache.flink.util.Collector;
  *
  * <p>A late re-firing of a window (within allowed lateness) replaces its group and the whole
  * window is emitted again as an update; the window's state is cleared once lateness has passed.
+ *
+ * <p>Without allowed lateness a window fires once per group, and whether a group has k users does
+ * not depend on the others: such a group goes on at once, without being stored, and only the small
+ * ones wait for event time to pass the window (most of the work and the state was the big ones).
  */
 public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, GroupWindow> {
     private static final long serialVersionUID = 1L;
@@ -46,6 +50,11 @@ public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, 
         this.allowedLatenessMillis = allowedLatenessMillis;
     }
 
+    /** Whether a group is emitted under its own name: k or more distinct users (and not named {@code _other}). */
+    private boolean named(GroupWindow g) {
+        return g.distinctUsers >= k && !PrescaleConfig.OTHER_GROUP.equals(g.group);
+    }
+
     @Override
     public void open(OpenContext openContext) {
         groups = getRuntimeContext().getMapState(
@@ -57,6 +66,10 @@ public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, 
 
     @Override
     public void processElement(GroupWindow w, Context ctx, Collector<GroupWindow> out) throws Exception {
+        if (allowedLatenessMillis == 0 && named(w)) {
+            out.collect(copyWithoutUsers(w, false)); // final: its window fires only once
+            return;
+        }
         groups.put(w.group, w);
         long fireAt = w.windowEnd - 1;
         if (Boolean.TRUE.equals(emitted.value())) {
@@ -86,7 +99,7 @@ public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, 
         Set<String> otherUsers = new HashSet<>();
         for (Map.Entry<String, GroupWindow> e : groups.entries()) {
             GroupWindow g = e.getValue();
-            if (g.distinctUsers >= k && !PrescaleConfig.OTHER_GROUP.equals(g.group)) {
+            if (named(g)) {
                 kept.add(g);
             } else {
                 small.add(g);

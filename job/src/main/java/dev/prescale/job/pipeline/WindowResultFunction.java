@@ -1,5 +1,6 @@
 package dev.prescale.job.pipeline;
 
+import dev.prescale.job.config.PrescaleConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -18,15 +19,21 @@ public class WindowResultFunction extends ProcessWindowFunction<DemandAccumulato
 
     private final ValueStateDescriptor<Boolean> firedDescriptor = new ValueStateDescriptor<>("fired", Types.BOOLEAN);
     private final boolean refires;
+    private final int k;
 
-    /** For windows with allowed lateness (they may fire again). */
+    /** For windows with allowed lateness (they may fire again), with every group's user ids. */
     public WindowResultFunction() {
-        this(1);
+        this(1, Integer.MAX_VALUE);
     }
 
-    /** @param allowedLatenessMillis the window's allowed lateness: only above 0 may a window fire again */
-    public WindowResultFunction(long allowedLatenessMillis) {
+    /**
+     * @param allowedLatenessMillis the window's allowed lateness: only above 0 may a window fire again
+     * @param k the k of k-anonymity: only groups of fewer users (and one named {@code _other}) may be
+     *     merged into {@code _other}, which needs their users; the others go on without user ids
+     */
+    public WindowResultFunction(long allowedLatenessMillis, int k) {
         this.refires = allowedLatenessMillis > 0;
+        this.k = k;
     }
 
     @Override
@@ -46,8 +53,10 @@ public class WindowResultFunction extends ProcessWindowFunction<DemandAccumulato
         g.dataAccesses = a.dataAccesses;
         g.uiEvents = a.uiEvents;
         g.distinctUsers = a.users.size();
-        // Hashes of the pseudonyms: enough for k-anonymity's union of the small groups.
-        g.users = a.users.ids();
+        // Hashes of the pseudonyms: enough for k-anonymity's union of the small groups; a group of k
+        // or more users is never merged, and its ids would only be shipped and dropped.
+        boolean mergeable = g.distinctUsers < k || PrescaleConfig.OTHER_GROUP.equals(group);
+        g.users = mergeable ? a.users.ids() : null;
         if (refires) {
             ValueState<Boolean> fired = ctx.windowState().getState(firedDescriptor);
             g.update = Boolean.TRUE.equals(fired.value());
