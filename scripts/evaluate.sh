@@ -19,20 +19,21 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 CP_FILE="$ROOT/job/target/evaluate.classpath"
-MAIN_CLASS_FILE=job/target/classes/dev/prescale/job/eval/EvaluateMain.class
-# Rebuild when any main source of the three modules is newer than the build: the job runs with the
-# models and connectors from the local repository, so they are installed together with it.
-if [[ ! -f "$MAIN_CLASS_FILE" || -n "${PRESCALE_REBUILD:-}" \
-      || -n "$(find models/src/main connectors/src/main job/src/main -newer "$MAIN_CLASS_FILE" -type f -print -quit)" ]]; then
+if [[ ! -s "$CP_FILE" || job/pom.xml -nt "$CP_FILE" || -n "${PRESCALE_REBUILD:-}" ]]; then
+  # The dependency list of the job resolves models and connectors from the local repository:
+  # install the three modules once, then list. Flink is `provided` in the job: every scope is
+  # included so that the main class runs outside a cluster.
   mvn -o -q -B -pl job -am install -DskipTests || mvn -q -B -pl job -am install -DskipTests
-fi
-if [[ ! -s "$CP_FILE" || job/pom.xml -nt "$CP_FILE" ]]; then
-  # Flink is `provided` in the job: include every scope so that the main class runs outside a cluster.
   mvn -o -q -B -pl job dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test \
     || mvn -q -B -pl job dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test
 fi
+# Compiled every time (quick when nothing changed) and run from the modules' own classes, ahead of
+# the local repository's jars: a models jar installed by an older build once shadowed the sources
+# (NoSuchMethodError) when only the job's classes had been rebuilt since.
+mvn -o -q -B -pl job -am compile || mvn -q -B -pl job -am compile
+CLASSES="$ROOT/job/target/classes:$ROOT/connectors/target/classes:$ROOT/models/target/classes"
 
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true OMP_NUM_THREADS=1
 exec java -Xmx2g -Djava.awt.headless=true -Dai.djl.offline=true \
   -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
-  -cp "$ROOT/job/target/classes:$(cat "$CP_FILE")" dev.prescale.job.eval.EvaluateMain "$@"
+  -cp "$CLASSES:$(cat "$CP_FILE")" dev.prescale.job.eval.EvaluateMain "$@"

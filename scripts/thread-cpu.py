@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Per-thread CPU of the benchmark JVM and the Kafka broker, from /proc (native threads included).
+
+  scripts/thread-cpu.py record FILE            # every 2 s until stopped; start it beside scripts/benchmark.sh
+  scripts/thread-cpu.py report FILE FROM TO    # cores per thread between FROM and TO seconds before the last sample
+
+Threads are grouped by name with digits folded (e.g. all 'GC Thread#N'); the machine line is /proc/stat.
+"""
+import json
+import os
+import re
+import sys
+import time
+
+
+def processes():
+    """pid -> 'bench' or 'kafka' for the benchmark JVM and the broker."""
+    found = {}
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            cmd = open(f'/proc/{pid}/cmdline', 'rb').read().replace(b'\0', b' ').decode(errors='replace')
+        except OSError:
+            continue
+        if 'dev.prescale.job.bench.JobBenchmark' in cmd:
+            found[pid] = 'bench'
+        elif 'kafka.Kafka ' in cmd or cmd.rstrip().endswith('kafka.Kafka') or 'server.properties' in cmd:
+            found[pid] = 'kafka'
+    return found
+
+
+def sample():
+    rows = {}
+    for pid, name in processes().items():
+        try:
+            tids = os.listdir(f'/proc/{pid}/task')
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                stat = open(f'/proc/{pid}/task/{tid}/stat').read()
+            except OSError:
+                continue
+            comm = stat[stat.index('(') + 1:stat.rindex(')')]
+            fields = stat[stat.rindex(')') + 2:].split()
+            rows[f'{name}:{tid}'] = (comm, int(fields[11]) + int(fields[12]))  # utime + stime, in ticks
+    return rows
+
+
+def record(path):
+    with open(path, 'w') as out:
+        while True:
+            machine = open('/proc/stat').readline().split()[1:9]
+            out.write(json.dumps({'t': time.time(), 'rows': sample(), 'stat': machine}) + '\n')
+            out.flush()
+            time.sleep(2)
+
+
+def report(path, before_from, before_to):
+    lines = [json.loads(l) for l in open(path)]
+    lines = [l for l in lines if any(k.startswith('bench') for k in l['rows'])]
+    end = lines[-1]['t']
+    first = min((l for l in lines if l['t'] >= end - before_from), key=lambda l: l['t'])
+    last = max((l for l in lines if l['t'] <= end - before_to), key=lambda l: l['t'])
+    seconds = last['t'] - first['t']
+    tick = os.sysconf('SC_CLK_TCK')
+    cores = {}
+    for key, (comm, ticks) in last['rows'].items():
+        start = first['rows'].get(key, (comm, 0))[1]
+        group = key.split(':')[0] + ':' + re.sub(r'\d+', '#', comm)
+        cores[group] = cores.get(group, 0) + (ticks - start) / tick / seconds
+    print(f'interval {seconds:.1f} s, {sum(cores.values()):.2f} cores in all')
+    d = [(int(b) - int(a)) / tick / seconds for a, b in zip(first['stat'], last['stat'])]
+    print('machine: user %.2f nice %.2f system %.2f idle %.2f iowait %.2f irq %.2f softirq %.2f steal %.2f cores' % tuple(d))
+    for group, c in sorted(cores.items(), key=lambda x: -x[1]):
+        if c >= 0.005:
+            print(f'  {c:5.2f} cores  {group}')
+
+
+if __name__ == '__main__':
+    if len(sys.argv) == 3 and sys.argv[1] == 'record':
+        record(sys.argv[2])
+    elif len(sys.argv) == 5 and sys.argv[1] == 'report':
+        report(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
+    else:
+        sys.exit(__doc__)
