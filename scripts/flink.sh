@@ -44,6 +44,11 @@ taskmanager:
   memory:
     process:
       size: $FLINK_TM_MEMORY
+  # The pre-aggregation's burst of partials at each window end and checkpoint (docs/operations.md).
+  network:
+    memory:
+      max-buffers-per-channel: 100
+      floating-buffers-per-gate: 100
 parallelism:
   default: 1
 rest:
