@@ -38,7 +38,6 @@ import dev.prescale.job.pipeline.ValidateAndAnonymize;
 import dev.prescale.job.pipeline.ValidatePayloads;
 import dev.prescale.models.SummaryPlan;
 import java.time.Duration;
-import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -77,45 +76,38 @@ public final class PrescaleJob {
         // blocks in a small managed block cache, each read re-loaded a large index block (the
         // steady-state benchmark spent its time in RocksIterator.next, 100 % system CPU).
         // Partitioned index/filter blocks load only the partitions a read needs.
-        String partitioned = "state.backend.rocksdb.memory.partitioned-index-filters";
-        if (!c.flink.containsKey(partitioned)) {
-            f.setString(partitioned, "true");
-        }
+        defaultTo(c, f, "state.backend.rocksdb.memory.partitioned-index-filters", "true");
         // Chained operators hand records over without a serializer copy (an Interaction per event,
         // a forecast task per group and window). Safe here: no operator changes a record after
         // emitting it, and those that keep records (the forecast batch, heap state) keep ones
         // made for them. FlinkReplayITCase (heap state) checks the decisions against the offline replay.
-        if (!c.flink.containsKey(PipelineOptions.OBJECT_REUSE.key())) {
-            f.set(PipelineOptions.OBJECT_REUSE, true);
-        }
+        defaultTo(c, f, PipelineOptions.OBJECT_REUSE.key(), "true");
         // Timers in the heap (checkpointed with the keyed state): RocksDB timers cost a write and a
         // delete per group and window in the window operator, for no gain at these counts (one
         // timer per group and open window; 100,000 groups are a few MB).
+        defaultTo(c, f, "state.backend.rocksdb.timer-service.factory", "HEAP");
         // Bloom filters: most point lookups of the window state are for keys not there yet (a
         // group's first partial of a window), which without a filter search every level.
-        String bloom = "state.backend.rocksdb.use-bloom-filter";
-        if (!c.flink.containsKey(bloom)) {
-            f.setString(bloom, "true");
-        }
+        defaultTo(c, f, "state.backend.rocksdb.use-bloom-filter", "true");
         // The pre-aggregation sends a burst of one partial per group when a window closes and at
         // every checkpoint (10,000 groups: ~1.5 MB). With Flink's default 10 buffers of 32 KB per
         // channel the source stalled until the window operator had taken most of it; 100 let it go
         // on parsing. TaskManager settings: they apply to the embedded cluster (local runs); a
         // standalone cluster takes them from its own configuration (docs/operations.md).
-        for (String buffers : List.of("taskmanager.network.memory.max-buffers-per-channel",
-                "taskmanager.network.memory.floating-buffers-per-gate")) {
-            if (!c.flink.containsKey(buffers)) {
-                f.setString(buffers, String.valueOf(NETWORK_BUFFERS_PER_CHANNEL));
-            }
-        }
-        String timers = "state.backend.rocksdb.timer-service.factory";
-        if (!c.flink.containsKey(timers)) {
-            f.setString(timers, "HEAP");
-        }
+        String buffers = String.valueOf(NETWORK_BUFFERS_PER_CHANNEL);
+        defaultTo(c, f, "taskmanager.network.memory.max-buffers-per-channel", buffers);
+        defaultTo(c, f, "taskmanager.network.memory.floating-buffers-per-gate", buffers);
         if (c.parallelism > 0) {
             f.set(CoreOptions.DEFAULT_PARALLELISM, c.parallelism);
         }
         return f;
+    }
+
+    /** Sets a Flink setting to the job's default, unless the configuration's {@code flink:} section gives it. */
+    private static void defaultTo(PrescaleConfig c, Configuration f, String key, String value) {
+        if (!c.flink.containsKey(key)) {
+            f.setString(key, value);
+        }
     }
 
     /** The job with the scaling engine and the configured forecaster. */

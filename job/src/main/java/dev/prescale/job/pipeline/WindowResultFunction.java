@@ -21,11 +21,6 @@ public class WindowResultFunction extends ProcessWindowFunction<DemandAccumulato
     private final boolean refires;
     private final int k;
 
-    /** For windows with allowed lateness (they may fire again), with every group's user ids. */
-    public WindowResultFunction() {
-        this(1, Integer.MAX_VALUE);
-    }
-
     /**
      * @param allowedLatenessMillis the window's allowed lateness: only above 0 may a window fire again
      * @param k the k of k-anonymity: only groups of fewer users (and one named {@code _other}) may be

@@ -10,8 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The sparse fill ({@link ChunkedHistory#fillLagsSparse}) writes exactly the values
- * {@link ChunkedHistory#fillLags} writes at the lag ranges, in the order of {@link LagRanges}, on
+ * The sparse fill ({@link ChunkedHistory#fillLagsSparse}) writes exactly the values the full fill
+ * ({@link ChunkedHistory#fill}) writes at the lag ranges, in the order of {@link LagRanges}, on
  * random window sequences with gaps (storage carried over them), re-firings, late first emissions
  * and updates, for random ranges: clipped at both ends, empty, overlapping, in any order.
  */
@@ -19,7 +19,7 @@ class ChunkedHistoryLagsTest {
 
     @ParameterizedTest
     @CsvSource({"7,3", "60,8", "130,7", "240,60", "250,60", "1,1"})
-    void theSparseFillHoldsTheValuesOfFillLags(int capacity, int chunk) throws Exception {
+    void theSparseFillHoldsTheValuesOfTheFullFillAtItsLags(int capacity, int chunk) throws Exception {
         int compared = 0;
         int withGapBeforeARange = 0;
         for (long seed = 1; seed <= 12; seed++) {
@@ -34,9 +34,8 @@ class ChunkedHistoryLagsTest {
                     continue;
                 }
                 int[] ranges = randomRanges(rnd, known);
-                double[][] full = new double[4][known];
-                chunked.fillLags(head, w.windowEnd, known, ranges, store, full);
                 int[] clipped = LagRanges.clip(ranges, known);
+                double[][] full = fullFillAtLags(chunked, head, w.windowEnd, known, clipped, store);
                 int length = LagRanges.length(clipped);
                 double[][] sparse = new double[4][length];
                 for (double[] s : sparse) {
@@ -70,6 +69,23 @@ class ChunkedHistoryLagsTest {
             // Ranges that start in a window without traffic: the storage level carried into them.
             assertThat(withGapBeforeARange).isGreaterThan(10);
         }
+    }
+
+    /** What {@link ChunkedHistory#fill} writes for the whole history, NaN outside the (clipped) lag ranges. */
+    private static double[][] fullFillAtLags(ChunkedHistory chunked, HistoryHead head, long lastEnd, int known,
+            int[] clipped, RecordingChunkStore store) throws Exception {
+        double[][] all = new double[4][known];
+        chunked.fill(head, lastEnd, known, store, all, null);
+        double[][] full = new double[4][known];
+        for (int r = 0; r < 4; r++) {
+            Arrays.fill(full[r], Double.NaN);
+            for (int p = 0; p < clipped.length; p += 2) {
+                for (int lag = clipped[p]; lag <= clipped[p + 1]; lag++) {
+                    full[r][known - lag] = all[r][known - lag];
+                }
+            }
+        }
+        return full;
     }
 
     /** One to three pairs, each end anywhere from below 1 to beyond the history (clipped or empty). */

@@ -73,10 +73,9 @@ class OpenChunkInHeadTest {
         // Six windows: a scan (two chunks would be looked up one by one, so ask for the whole context).
         history.fill(head, head.lastWindowEnd, 6, store, resources, null);
         assertThat(resources[0]).containsExactly(1, 2, 3, 4, 5, 6);
-        double[][] lags = new double[4][6];
-        history.fillLags(head, head.lastWindowEnd, 6, new int[] {1, 2}, store, lags);
-        assertThat(lags[0][4]).isEqualTo(5);
-        assertThat(lags[0][5]).isEqualTo(6);
+        double[][] lags = new double[4][2];
+        history.fillLagsSparse(head, head.lastWindowEnd, 6, new int[] {1, 2}, store, lags);
+        assertThat(lags[0]).containsExactly(5, 6); // lag 2, then lag 1
     }
 
     private static double[][] filled(ChunkedHistory history, HistoryHead head, long last, int steps,

@@ -210,42 +210,21 @@ public final class ChunkedHistory {
     }
 
     /**
-     * Like {@link #fill} for a history of {@code known} windows ending at {@code lastEnd}, but writes
-     * only the windows at the given lags (inclusive pairs {@code [from, to]}, 1 = the window ending
-     * at {@code lastEnd}) and NaN everywhere else; the written values are those {@link #fill} would
-     * write. Reads only the chunks covering those windows, each once, by point lookups; a range that
-     * starts in a window without traffic also reads back to the last seen window, for the storage
-     * level carried over the gap.
+     * The values {@link #fill} would write for a history of {@code known} windows ending at
+     * {@code lastEnd}, but only those at the given lags (inclusive pairs {@code [from, to]}, 1 = the
+     * window ending at {@code lastEnd}), in the sparse form of {@link LagRanges}: each resource's
+     * array {@code LagRanges.length(LagRanges.clip(lagRanges, known))} long, range after range of
+     * the clipped ranges, each oldest first; nothing else is written. Reads only the chunks covering
+     * those windows, each once, by point lookups; a range that starts in a window without traffic
+     * also reads back to the last seen window, for the storage level carried over the gap.
      */
-    public void fillLags(HistoryHead head, long lastEnd, int known, int[] lagRanges, ChunkStore store,
+    public void fillLagsSparse(HistoryHead head, long lastEnd, int known, int[] lagRanges, ChunkStore stored,
             double[][] resources) throws Exception {
-        for (double[] series : resources) {
-            Arrays.fill(series, Double.NaN);
-        }
-        writeLags(head, lastEnd, known, lagRanges, store, resources, false);
-    }
-
-    /**
-     * {@link #fillLags} in the sparse form of {@link LagRanges}: the same values, but only those, each
-     * resource's array {@code LagRanges.length(LagRanges.clip(lagRanges, known))} long (range after
-     * range of the clipped ranges, each oldest first); nothing else is written.
-     */
-    public void fillLagsSparse(HistoryHead head, long lastEnd, int known, int[] lagRanges, ChunkStore store,
-            double[][] resources) throws Exception {
-        writeLags(head, lastEnd, known, lagRanges, store, resources, true);
-    }
-
-    /**
-     * The windows of {@link #fillLags}, written at their place in the full history or, with
-     * {@code sparse}, one after the other.
-     */
-    private void writeLags(HistoryHead head, long lastEnd, int known, int[] lagRanges, ChunkStore stored,
-            double[][] resources, boolean sparse) throws Exception {
         ChunkStore store = head == null ? stored : new HeadChunkStore(head, stored);
         long first = head == null ? 0 : head.firstWindowEnd;
         long oldestEnd = lastEnd - (long) (known - 1) * windowMillis;
         Map<Long, HistoryChunk> read = new HashMap<>();
-        int next = 0;
+        int out = 0;
         for (int k = 0; k + 1 < lagRanges.length; k += 2) {
             int from = Math.max(1, lagRanges[k]);
             int to = Math.min(known, lagRanges[k + 1]);
@@ -255,18 +234,17 @@ public final class ChunkedHistory {
             long end = lastEnd - (long) (to - 1) * windowMillis;
             double carried = carriedStorage(end, Math.max(first, oldestEnd), read, store);
             for (int lag = to; lag >= from; lag--, end += windowMillis) {
-                int out = sparse ? next++ : known - lag;
                 long n = number(end);
                 long c = Math.floorDiv(n, chunkWindows);
                 int i = (int) (n - c * chunkWindows);
                 HistoryChunk chunk = end < first ? null : chunk(c, read, store);
-                carried = writeResources(end < first, chunk, i, carried, resources, out);
+                carried = writeResources(end < first, chunk, i, carried, resources, out++);
             }
         }
     }
 
     /**
-     * The resources of one window at {@code out}, as {@link #fill} and {@link #fillLags} define
+     * The resources of one window at {@code out}, as {@link #fill} and {@link #fillLagsSparse} define
      * them: unknown (NaN) before the group's first window, the stored values when the window was
      * seen, and no traffic otherwise (0, the storage level carried over the gap). Returns the
      * storage level to carry on.
