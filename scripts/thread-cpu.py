@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Per-thread CPU of the benchmark JVM and the Kafka broker, from /proc (native threads included).
+"""Per-thread CPU (and time spent runnable but waiting for a CPU) of the benchmark JVM and the Kafka broker, from /proc (native threads included).
 
   scripts/thread-cpu.py record FILE            # every 2 s until stopped; start it beside scripts/benchmark.sh
   scripts/thread-cpu.py report FILE FROM TO    # cores per thread between FROM and TO seconds before the last sample
@@ -44,7 +44,12 @@ def sample():
                 continue
             comm = stat[stat.index('(') + 1:stat.rindex(')')]
             fields = stat[stat.rindex(')') + 2:].split()
-            rows[f'{name}:{tid}'] = (comm, int(fields[11]) + int(fields[12]))  # utime + stime, in ticks
+            try:
+                # run_delay: ns spent runnable, waiting for a CPU (preempted or not yet scheduled)
+                delay = int(open(f'/proc/{pid}/task/{tid}/schedstat').read().split()[1])
+            except (OSError, IndexError, ValueError):
+                delay = 0
+            rows[f'{name}:{tid}'] = (comm, int(fields[11]) + int(fields[12]), delay)  # utime + stime, in ticks
     return rows
 
 
@@ -66,16 +71,20 @@ def report(path, before_from, before_to):
     seconds = last['t'] - first['t']
     tick = os.sysconf('SC_CLK_TCK')
     cores = {}
-    for key, (comm, ticks) in last['rows'].items():
-        start = first['rows'].get(key, (comm, 0))[1]
+    waits = {}
+    for key, row in last['rows'].items():
+        comm, ticks = row[0], row[1]
+        before = first['rows'].get(key, (comm, 0, 0))
         group = key.split(':')[0] + ':' + re.sub(r'\d+', '#', comm)
-        cores[group] = cores.get(group, 0) + (ticks - start) / tick / seconds
+        cores[group] = cores.get(group, 0) + (ticks - before[1]) / tick / seconds
+        if len(row) > 2 and len(before) > 2:
+            waits[group] = waits.get(group, 0) + (row[2] - before[2]) / 1e9 / seconds
     print(f'interval {seconds:.1f} s, {sum(cores.values()):.2f} cores in all')
     d = [(int(b) - int(a)) / tick / seconds for a, b in zip(first['stat'], last['stat'])]
     print('machine: user %.2f nice %.2f system %.2f idle %.2f iowait %.2f irq %.2f softirq %.2f steal %.2f cores' % tuple(d))
     for group, c in sorted(cores.items(), key=lambda x: -x[1]):
         if c >= 0.005:
-            print(f'  {c:5.2f} cores  {group}')
+            print(f'  {c:5.2f} cores  {waits.get(group, 0):5.2f} waiting for a CPU  {group}')
 
 
 if __name__ == '__main__':
