@@ -7,6 +7,7 @@ import dev.prescale.connectors.records.DeadLetter;
 import dev.prescale.connectors.records.Interaction;
 import java.io.Serializable;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,8 +39,16 @@ public final class InteractionValidator implements Serializable {
      * holds the original payload: pass it through {@link #redactUser} before it leaves the job.
      */
     public Validated<Interaction> validate(String payload, long nowMillis) {
+        return validate(payload, () -> nowMillis);
+    }
+
+    /**
+     * Validates a payload; {@code clock} is read only to stamp a dead letter (a clock read per valid
+     * record is a measurable share of the job's source thread).
+     */
+    public Validated<Interaction> validate(String payload, LongSupplier clock) {
         if (payload == null || payload.isBlank()) {
-            return reject(payload, "empty record", nowMillis);
+            return reject(payload, "empty record", clock.getAsLong());
         }
         try {
             JsonNode root = JsonFields.parseObject(payload);
@@ -62,7 +71,7 @@ public final class InteractionValidator implements Serializable {
             i.netBytes = JsonFields.optionalAmount(root, "netBytes", MAX_BYTES);
             return Validated.ok(i);
         } catch (Invalid e) {
-            return reject(payload, e.getMessage(), nowMillis);
+            return reject(payload, e.getMessage(), clock.getAsLong());
         }
     }
 

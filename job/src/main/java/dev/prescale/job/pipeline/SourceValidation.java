@@ -45,7 +45,7 @@ public final class SourceValidation {
 
         @Override
         public long extractTimestamp(String payload, long kafkaTimestamp) {
-            Validated<Interaction> v = validator.validate(payload, System.currentTimeMillis());
+            Validated<Interaction> v = validator.validate(payload, System::currentTimeMillis);
             SourceValidation s = LAST.get();
             s.payload = payload;
             s.result = v;

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,53 @@ class SkewGuardedWatermarksTest {
         g.onEvent("max", Long.MAX_VALUE, out);
         g.onPeriodicEmit(out);
         assertThat(out.last()).isEqualTo(NOW - 1001);
+    }
+
+    /** A clock that moves only when told and counts its readings. */
+    private static final class SteppedClock extends Clock {
+        long now = NOW;
+        int reads;
+
+        @Override
+        public long millis() {
+            reads++;
+            return now;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void readsTheClockOnlyForATimestampBeyondTheLastReadingsLimitAndThenJudgesByTheNewReading() {
+        SteppedClock clock = new SteppedClock();
+        SkewGuardedWatermarks<String> g = new SkewGuardedWatermarks<>(0, HOUR, clock);
+        RecordingOutput out = new RecordingOutput();
+        for (int i = 0; i < 100; i++) {
+            g.onEvent("live", NOW - 1000 + i, out);
+        }
+        assertThat(clock.reads).isEqualTo(1);
+        g.onEvent("beyond the skew now", NOW + HOUR + 1, out);
+        assertThat(clock.reads).isEqualTo(2);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(NOW - 1000 + 99 - 1);
+        clock.now = NOW + 2 * HOUR;
+        g.onEvent("within the skew of the new time", NOW + 3 * HOUR, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.last()).isEqualTo(NOW + 3 * HOUR - 1);
+        assertThat(clock.reads).isEqualTo(3);
     }
 
     @Test
