@@ -125,37 +125,45 @@ public final class PrescaleJob {
         String topic = config.kafka.interactionsTopic;
         long windowMillis = config.windowMillis();
 
-        // 1. Validate and pseudonymize: the raw user id goes no further than this operator.
-        SingleOutputStreamOperator<Interaction> anonymized;
-        DataStream<DeadLetter> deadLetters = null;
-        if (sources.interactionPayloads != null) {
-            anonymized = sources.interactionPayloads
-                    .process(new ValidateAndAnonymize(topic, key, config.maxClockSkewMillis(), sources.interactionEventTimeAssigned))
-                    .uid("validate-anonymize").name("validate + pseudonymize");
+        // 1. Validate and pseudonymize: the raw user id goes no further than the first operator.
+        // 2. Event time: from the Kafka source, per partition (InteractionEventTime.forPayloads), or
+        // assigned here after parsing for sources that carry none (tests, trace replays).
+        // 3. Demand per group and window, incrementally (pre-aggregated before the keyBy with
+        // window.localAggregation); later-than-allowed records to the side.
+        DemandWindows demand;
+        DataStream<DeadLetter> refused = null;
+        if (sources.interactionPayloads != null && sources.interactionEventTimeAssigned && config.window.localAggregation) {
+            // 1 and 3 in one operator (the production path): each user is pseudonymized once per group and window.
+            demand = DemandWindows.ofStampedPayloads(sources.interactionPayloads, config, key);
+            refused = demand.refused;
+        } else {
+            SingleOutputStreamOperator<Interaction> anonymized;
+            if (sources.interactionPayloads != null) {
+                anonymized = sources.interactionPayloads
+                        .process(new ValidateAndAnonymize(topic, key, config.maxClockSkewMillis(), sources.interactionEventTimeAssigned))
+                        .uid("validate-anonymize").name("validate + pseudonymize");
+                refused = anonymized.getSideOutput(DeadLetters.TAG);
+            } else {
+                anonymized = sources.interactions
+                        .map(new AnonymizeInteractions(key)).uid("anonymize").name("pseudonymize");
+            }
+            DataStream<Interaction> timed = sources.interactionEventTimeAssigned ? anonymized
+                    : anonymized.assignTimestampsAndWatermarks(InteractionEventTime.forRecords(config))
+                            .uid("watermarks-interactions").name("event time: interactions");
+            demand = DemandWindows.of(timed, config);
+        }
+        SingleOutputStreamOperator<GroupWindow> windows = demand.windows;
+        DataStream<DeadLetter> deadLetters = demand.lateDeadLetters;
+        if (refused != null) {
             // Dead letters leave with the time they were rejected: a source that stamps event time gives a
             // bad record its payload's ts, which may be missing (Long.MIN_VALUE) or far ahead, and Kafka
             // refuses such record timestamps (negative, or beyond log.message.timestamp.after.max.ms).
-            deadLetters = anonymized.getSideOutput(DeadLetters.TAG)
+            deadLetters = refused
                     .assignTimestampsAndWatermarks(WatermarkStrategy.<DeadLetter>forGenerator(c -> new NeverHoldsBackWatermarks<>())
                             .withTimestampAssigner((d, ts) -> d.ts))
-                    .uid("dead-letter-time").name("dead letters: time of rejection");
-        } else {
-            anonymized = sources.interactions
-                    .map(new AnonymizeInteractions(key)).uid("anonymize").name("pseudonymize");
+                    .uid("dead-letter-time").name("dead letters: time of rejection")
+                    .union(deadLetters);
         }
-
-        // 2. Event time: from the Kafka source, per partition (InteractionEventTime.forPayloads), or
-        // assigned here after parsing for sources that carry none (tests, trace replays).
-        DataStream<Interaction> timed = sources.interactionEventTimeAssigned ? anonymized
-                : anonymized.assignTimestampsAndWatermarks(InteractionEventTime.forRecords(config))
-                        .uid("watermarks-interactions").name("event time: interactions");
-
-        // 3. Demand per group and window, incrementally (pre-aggregated before the keyBy with
-        // window.localAggregation); later-than-allowed records to the side.
-        DemandWindows demand = DemandWindows.of(timed, config);
-        SingleOutputStreamOperator<GroupWindow> windows = demand.windows;
-        DataStream<DeadLetter> late = demand.lateDeadLetters;
-        deadLetters = deadLetters == null ? late : deadLetters.union(late);
 
         // 4. k-anonymity across the groups of a window.
         DataStream<GroupWindow> anonymous = windows

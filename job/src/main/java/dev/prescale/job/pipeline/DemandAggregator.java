@@ -14,6 +14,15 @@ public class DemandAggregator implements AggregateFunction<Interaction, DemandAc
 
     @Override
     public DemandAccumulator add(Interaction i, DemandAccumulator a) {
+        addAmounts(i, a);
+        if (i.user != null) {
+            a.users.add(i.user);
+        }
+        return a;
+    }
+
+    /** Adds everything of one interaction but its user (the caller counts users its own way). */
+    public void addAmounts(Interaction i, DemandAccumulator a) {
         double cpu = orZero(i.cpuMillis);
         a.cpuMillis += cpu;
         // DESIGN.md: memory is held for durationMs, which defaults to cpuMillis.
@@ -33,10 +42,6 @@ public class DemandAggregator implements AggregateFunction<Interaction, DemandAc
                     a.uiEvents++;
             }
         }
-        if (i.user != null) {
-            a.users.add(i.user);
-        }
-        return a;
     }
 
     @Override

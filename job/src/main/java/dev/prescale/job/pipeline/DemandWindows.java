@@ -30,10 +30,41 @@ public final class DemandWindows {
     public final SingleOutputStreamOperator<GroupWindow> windows;
     /** Dead letters of the late records. */
     public final DataStream<DeadLetter> lateDeadLetters;
+    /**
+     * Dead letters of the payloads refused at the door, stamped with their payload's event time or
+     * none (only from {@link #ofStampedPayloads}; null otherwise).
+     */
+    public final DataStream<DeadLetter> refused;
 
-    private DemandWindows(SingleOutputStreamOperator<GroupWindow> windows, DataStream<DeadLetter> lateDeadLetters) {
+    private DemandWindows(SingleOutputStreamOperator<GroupWindow> windows, DataStream<DeadLetter> lateDeadLetters,
+            DataStream<DeadLetter> refused) {
         this.windows = windows;
         this.lateDeadLetters = lateDeadLetters;
+        this.refused = refused;
+    }
+
+    /** The uid of the first operator of {@link #ofStampedPayloads} (stateless). */
+    public static final String ANONYMIZING_PRE_AGGREGATION_UID = "validate-anonymize-pre-aggregate";
+
+    /**
+     * The windows of raw payloads that the source validated and stamped with event time, with
+     * {@code window.localAggregation}: validation, pseudonymization and pre-aggregation in one operator
+     * ({@link AnonymizingPreAggregator}), which pseudonymizes each user once per group and window.
+     */
+    public static DemandWindows ofStampedPayloads(DataStream<String> payloads, PrescaleConfig config, HmacKeySource key) {
+        if (!config.window.localAggregation) {
+            throw new IllegalArgumentException("pre-aggregation of payloads needs window.localAggregation");
+        }
+        String topic = config.kafka.interactionsTopic;
+        long windowMillis = config.windowMillis();
+        long lateness = config.allowedLatenessMillis();
+        SingleOutputStreamOperator<PartialDemand> partials = payloads
+                .transform("validate + pseudonymize + pre-aggregate per group and window (local)",
+                        TypeInformation.of(PartialDemand.class),
+                        new AnonymizingPreAggregator(topic, key, config.maxClockSkewMillis(), windowMillis, lateness,
+                                config.window.localAggregationMaxKeys, LATE))
+                .uid(ANONYMIZING_PRE_AGGREGATION_UID);
+        return fromPartialsWithDeadLetters(partials, config, partials.getSideOutput(DeadLetters.TAG));
     }
 
     /** The windows of event-time-stamped interactions, wired as the configuration says. */
@@ -45,16 +76,24 @@ public final class DemandWindows {
             SingleOutputStreamOperator<GroupWindow> windows = perEvent(timed, windowMillis, lateness, config.anonymization.k);
             DataStream<DeadLetter> late = windows.getSideOutput(LATE)
                     .map(new LateToDeadLetter(topic)).uid("late-records").name("late records");
-            return new DemandWindows(windows, late);
+            return new DemandWindows(windows, late, null);
         }
         SingleOutputStreamOperator<PartialDemand> partials = preAggregated(timed, windowMillis, lateness,
                 config.window.localAggregationMaxKeys);
+        return fromPartialsWithDeadLetters(partials, config, null);
+    }
+
+    private static DemandWindows fromPartialsWithDeadLetters(SingleOutputStreamOperator<PartialDemand> partials,
+            PrescaleConfig config, DataStream<DeadLetter> refused) {
+        String topic = config.kafka.interactionsTopic;
+        long windowMillis = config.windowMillis();
+        long lateness = config.allowedLatenessMillis();
         SingleOutputStreamOperator<GroupWindow> windows = fromPartials(partials, windowMillis, lateness, config.anonymization.k);
         DataStream<DeadLetter> late = partials.getSideOutput(LATE)
                 .map(new LateToDeadLetter(topic)).uid("late-records").name("late records");
         DataStream<DeadLetter> latePartials = windows.getSideOutput(LATE_PARTIALS)
                 .map(new LatePartialToDeadLetter(topic)).uid("late-partials").name("late partials");
-        return new DemandWindows(windows, late.union(latePartials));
+        return new DemandWindows(windows, late.union(latePartials), refused);
     }
 
     /** Every interaction through the keyBy into the window (the job before local aggregation). */

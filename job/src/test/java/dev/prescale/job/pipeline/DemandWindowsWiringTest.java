@@ -55,14 +55,22 @@ class DemandWindowsWiringTest {
                     chain = v.getName();
                 }
             }
-            if (local) {
-                assertThat(uids).contains("local-pre-aggregation", "late-partials");
+            if (local && stampedBySource) {
+                // Validation, pseudonymization and pre-aggregation in one operator, in the source's task.
+                assertThat(uids).contains(DemandWindows.ANONYMIZING_PRE_AGGREGATION_UID, "late-partials", "dead-letter-time")
+                        .doesNotContain("local-pre-aggregation", "validate-anonymize");
+                assertThat(chain).as("the chain with the pre-aggregator").isNotNull()
+                        .contains("validate + pseudonymize + pre-aggregate");
+                assertThat(chain).doesNotContain("demand per group and window");
+            } else if (local) {
+                assertThat(uids).contains("local-pre-aggregation", "late-partials").doesNotContain(DemandWindows.ANONYMIZING_PRE_AGGREGATION_UID);
                 // In the task of the first operator, behind the event time: no shuffle of single events.
                 assertThat(chain).as("the chain with the pre-aggregator").isNotNull()
                         .contains("validate + pseudonymize");
                 assertThat(chain).doesNotContain("demand per group and window");
             } else {
-                assertThat(uids).doesNotContain("local-pre-aggregation", "late-partials");
+                assertThat(uids).doesNotContain("local-pre-aggregation", "late-partials", DemandWindows.ANONYMIZING_PRE_AGGREGATION_UID)
+                        .contains("validate-anonymize");
                 assertThat(chain).isNull();
             }
         }

@@ -161,7 +161,8 @@ class LocalPreAggregationEquivalenceTest {
         return m;
     }
 
-    private static List<String> late(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness<?> h) {
+    /** The late side output's records, one line each (shared with {@link AnonymizingPreAggregatorTest}). */
+    static List<String> late(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness<?> h) {
         List<String> l = new ArrayList<>();
         var side = h.getSideOutput(DemandWindows.LATE);
         if (side != null) {

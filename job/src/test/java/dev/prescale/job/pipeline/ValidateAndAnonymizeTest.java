@@ -72,6 +72,22 @@ class ValidateAndAnonymizeTest {
     }
 
     @Test
+    void theSkewIsJudgedAgainstTheCurrentProcessingTimeThoughTheClockIsNotReadPerRecord() throws Exception {
+        try (var h = harness(HOUR, false)) {
+            h.processElement(new StreamRecord<>(payload(NOW, "alice")));
+            h.setProcessingTime(NOW + 10 * HOUR);
+            // Beyond the skew of the earlier reading, within that of the current time: the clock is read again.
+            h.processElement(new StreamRecord<>(payload(NOW + 10 * HOUR + HOUR, "bob")));
+            h.processElement(new StreamRecord<>(payload(NOW + 11 * HOUR + 1, "carol")));
+            assertThat(valid(h)).extracting(i -> i.ts).containsExactly(NOW, NOW + 11 * HOUR);
+            assertThat(dead(h)).singleElement().satisfies(l -> {
+                assertThat(l.reason).contains("ahead of processing time " + (NOW + 10 * HOUR));
+                assertThat(l.ts).isEqualTo(NOW + 10 * HOUR);
+            });
+        }
+    }
+
+    @Test
     void withTheGuardOffFutureRecordsPass() throws Exception {
         try (var h = harness(0, false)) {
             h.processElement(new StreamRecord<>(payload(NOW + 300 * 24 * HOUR, "carol")));

@@ -1,0 +1,217 @@
+package dev.prescale.job.pipeline;
+
+import dev.prescale.connectors.records.Interaction;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Local ("mini-batch") pre-aggregation before the {@code keyBy(group)}: sums the interactions of
+ * each (group, tumbling window) in heap and sends one {@link PartialDemand} per group and window
+ * instead of every interaction, so the shuffle and the window state see a few records per group and
+ * window. Stateless: everything it holds is emitted before each checkpoint barrier, so a checkpoint
+ * keeps all sums in the window operator's state. Subclasses say what an input record is
+ * ({@link LocalDemandPreAggregator}: a pseudonymized interaction; {@link AnonymizingPreAggregator}: a
+ * payload with a raw user id) and how a user is counted.
+ *
+ * <p>Emission keeps event time intact: the partials of every window a watermark closes are sent
+ * before that watermark, each with the window's max timestamp as record timestamp (the downstream
+ * tumbling window assigns it to the same window). An interaction whose window is already late
+ * (Flink's rule: max timestamp + allowed lateness &lt;= current watermark) goes to the late side
+ * output; one whose window is closed but within the allowed lateness is sent at once as a partial
+ * of its own (it re-fires the window, as the element itself would).
+ *
+ * <p>Everything held is also sent before an IDLE watermark status is forwarded: the window stops
+ * waiting for an idle channel, and partials held behind it would otherwise come after their window
+ * fired. The watermark used here is this subtask's own; the window operator sees the minimum over all
+ * upstream subtasks, which is never higher. So a partial is never late at the window, but at
+ * parallelism &gt; 1 an element may be judged late here that the window alone would still have
+ * taken (the subtasks' watermarks differ by less than their skew).
+ *
+ * @param <IN> the input records
+ */
+public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<PartialDemand>
+        implements OneInputStreamOperator<IN, PartialDemand>, BoundedOneInput {
+    private static final long serialVersionUID = 1L;
+
+    private final long windowMillis;
+    private final long allowedLatenessMillis;
+    private final int maxKeys;
+    /** Where interactions later than the allowed lateness go. */
+    protected final OutputTag<Interaction> lateTag;
+
+    /** Window start -> group -> sums; sorted by start so a watermark flushes a prefix. */
+    private transient TreeMap<Long, Map<String, Held>> open;
+    private transient int keys;
+    /** The window the previous element went to (most do), to skip the boxed TreeMap lookup. */
+    private transient long lastStart;
+    private transient Map<String, Held> lastGroups;
+    private transient long watermark;
+    private transient DemandAggregator adder;
+    private transient Counter preAggregated;
+    private transient Counter emitted;
+
+    /** One group's sums in one window, and what a subclass keeps beside them until they are sent. */
+    static final class Held {
+        final PartialDemand partial;
+        /** The subclass's own per-partial data (heap only: never sent, dropped with the partial). */
+        Object local;
+
+        Held(PartialDemand partial) {
+            this.partial = partial;
+        }
+    }
+
+    protected PreAggregatingOperator(long windowMillis, long allowedLatenessMillis, int maxKeys, OutputTag<Interaction> lateTag) {
+        if (windowMillis <= 0 || allowedLatenessMillis < 0 || maxKeys < 1) {
+            throw new IllegalArgumentException("window " + windowMillis + ", lateness " + allowedLatenessMillis + ", maxKeys " + maxKeys);
+        }
+        this.windowMillis = windowMillis;
+        this.allowedLatenessMillis = allowedLatenessMillis;
+        this.maxKeys = maxKeys;
+        this.lateTag = lateTag;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        open = new TreeMap<>();
+        keys = 0;
+        watermark = Long.MIN_VALUE;
+        adder = new DemandAggregator();
+        preAggregated = getMetricGroup().counter("preAggregatedRecords");
+        emitted = getMetricGroup().counter("partialsEmitted");
+    }
+
+    /** Counts one user of an interaction into a group's sums (the amounts are added already). */
+    abstract void addUser(Interaction i, Held held);
+
+    /** Sends an interaction later than the allowed lateness to {@link #lateTag}. */
+    abstract void late(Interaction i, long timestamp);
+
+    /** Adds one interaction with its event time: held, re-fired alone (closed window), or late. */
+    final void aggregate(Interaction i, long timestamp) {
+        long start = TimeWindow.getWindowStartWithOffset(timestamp, 0, windowMillis);
+        long maxTimestamp = start + windowMillis - 1;
+        if (cleanupTime(maxTimestamp) <= watermark) {
+            late(i, timestamp);
+            return;
+        }
+        preAggregated.inc();
+        if (maxTimestamp <= watermark) {
+            // Closed but within the allowed lateness: the window re-fires now, as for the element itself.
+            Held alone = new Held(new PartialDemand(i.group, start));
+            add(i, alone);
+            emit(alone.partial);
+            return;
+        }
+        Map<String, Held> groups = groupsOf(start);
+        Held h = groups.get(i.group);
+        if (h == null) {
+            h = new Held(new PartialDemand(i.group, start));
+            groups.put(i.group, h);
+            keys++;
+        }
+        add(i, h);
+        if (keys > maxKeys) {
+            emitAll();
+        }
+    }
+
+    private void add(Interaction i, Held h) {
+        adder.addAmounts(i, h.partial.sums);
+        addUser(i, h);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        watermark = Math.max(watermark, mark.getTimestamp());
+        // Windows whose max timestamp the watermark reached: start <= watermark - (size - 1).
+        long lastClosedStart = watermark - (windowMillis - 1);
+        if (lastClosedStart <= watermark) { // else it underflowed: no window can have closed yet
+            Iterator<Map<String, Held>> closed = open.headMap(lastClosedStart, true).values().iterator();
+            while (closed.hasNext()) {
+                emitWindow(closed.next());
+                closed.remove();
+            }
+            lastGroups = null;
+        }
+        super.processWatermark(mark); // after the partials it closes
+    }
+
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        if (status.isIdle()) {
+            // Downstream stops waiting for an idle channel: its watermark may pass the open windows
+            // held here, so they go first (not late: that watermark still counts this channel).
+            emitAll();
+        }
+        super.processWatermarkStatus(status);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        emitAll(); // nothing is held across a barrier: the checkpoint needs no state here
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        emitAll();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        emitAll();
+        super.finish();
+    }
+
+    /** How many (group, window) sums are held now. */
+    int heldKeys() {
+        return keys;
+    }
+
+    private Map<String, Held> groupsOf(long start) {
+        if (lastGroups == null || start != lastStart) {
+            lastGroups = open.computeIfAbsent(start, s -> new HashMap<>());
+            lastStart = start;
+        }
+        return lastGroups;
+    }
+
+    private long cleanupTime(long maxTimestamp) {
+        long t = maxTimestamp + allowedLatenessMillis;
+        return t >= maxTimestamp ? t : Long.MAX_VALUE; // overflow: never cleaned up
+    }
+
+    private void emitAll() {
+        for (Map<String, Held> groups : open.values()) {
+            emitWindow(groups);
+        }
+        open.clear();
+        lastGroups = null;
+        keys = 0;
+    }
+
+    private void emitWindow(Map<String, Held> groups) {
+        for (Held h : groups.values()) {
+            emit(h.partial);
+        }
+        keys -= groups.size();
+    }
+
+    private void emit(PartialDemand p) {
+        emitted.inc();
+        output.collect(new StreamRecord<>(p, p.windowStart + windowMillis - 1));
+    }
+}

@@ -1,0 +1,289 @@
+package dev.prescale.job.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prescale.connectors.records.DeadLetter;
+import dev.prescale.connectors.records.Interaction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.Random;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fused first operator against the two it replaces: random payload streams (valid and invalid
+ * payloads, raw ids in both, event times beyond the clock skew, source stamps that disagree with the
+ * payload, disorder, watermarks, checkpoint barriers, lateness, tiny max-keys bounds, groups with more
+ * users than a partial remembers) go through {@link ValidateAndAnonymize} then
+ * {@link LocalDemandPreAggregator}, and through {@link AnonymizingPreAggregator}: the same partials
+ * (sums and user hashes) with the same timestamps and watermarks in the same order, the same dead
+ * letters and the same late records, no raw id in any of them, and fewer HMACs.
+ */
+class AnonymizingPreAggregatorTest {
+
+    private static final long NOW = 1_767_225_600_000L;
+    private static final long HOUR = 3_600_000L;
+    private static final long W = 1_000;
+    private static final String TOPIC = "interactions";
+
+    @TempDir
+    Path tmp;
+    private HmacKeySource key;
+
+    @BeforeEach
+    void writeKey() throws Exception {
+        Path file = tmp.resolve("key");
+        Files.writeString(file, "fused-test-secret-0123456789\n");
+        key = new HmacKeySource("UNUSED", file.toString());
+    }
+
+    @Test
+    void sameOutputsAsValidateAndAnonymizeThenThePreAggregatorWithFewerHmacs() throws Exception {
+        Random rnd = new Random(20261204L);
+        long records = 0;
+        long hmacs = 0;
+        long refused = 0;
+        long late = 0;
+        long partials = 0;
+        for (int trial = 0; trial < 60; trial++) {
+            long[] t = runTrial(rnd, trial % 10 == 9);
+            records += t[0];
+            hmacs += t[1];
+            refused += t[2];
+            late += t[3];
+            partials += t[4];
+        }
+        System.out.printf("fused: %d admitted records, %d HMACs for partials, %d refused, %d late, %d partials%n",
+                records, hmacs, refused, late, partials);
+        assertThat(refused).as("dead letters exercised").isGreaterThan(100);
+        assertThat(late).as("late records exercised").isGreaterThan(50);
+        assertThat(partials).isGreaterThan(1_000);
+        assertThat(hmacs).as("users repeat within a group and window").isLessThan(records);
+    }
+
+    @Test
+    void eachUserIsPseudonymizedOncePerGroupAndWindow() throws Exception {
+        try (var fused = fused(0, 100_000)) {
+            for (int n = 0; n < 50; n++) {
+                process(fused, payload(NOW + n, "raw-" + (n % 8), "g1"), NOW + n);
+                process(fused, payload(NOW + n, "raw-" + (n % 8), "g2"), NOW + n);
+            }
+            process(fused, payload(NOW + W, "raw-0", "g1"), NOW + W); // the next window: counted again
+            fused.processWatermark(new Watermark(Long.MAX_VALUE));
+            AnonymizingPreAggregator op = (AnonymizingPreAggregator) fused.getOperator();
+            assertThat(op.pseudonymizations()).isEqualTo(8 + 8 + 1);
+            List<PartialDemand> out = fused.extractOutputValues();
+            assertThat(out).extracting(p -> p.sums.users.size()).containsExactly(8, 8, 1);
+            assertThat(out.get(0).sums.users.hashes).isEqualTo(out.get(1).sums.users.hashes);
+        }
+    }
+
+    @Test
+    void moreUsersThanAPartialRemembersAreStillCountedOnce() throws Exception {
+        try (var fused = fused(0, 100_000)) {
+            int users = AnonymizingPreAggregator.REMEMBERED_USERS * 3;
+            for (int round = 0; round < 3; round++) {
+                for (int u = 0; u < users; u++) {
+                    process(fused, payload(NOW + round, "raw-" + u, "g"), NOW + round);
+                }
+            }
+            fused.processWatermark(new Watermark(Long.MAX_VALUE));
+            AnonymizingPreAggregator op = (AnonymizingPreAggregator) fused.getOperator();
+            int remembered = AnonymizingPreAggregator.REMEMBERED_USERS;
+            assertThat(op.pseudonymizations()).isEqualTo(remembered + 3L * (users - remembered));
+            assertThat(fused.extractOutputValues()).singleElement().satisfies(p -> assertThat(p.sums.users.size()).isEqualTo(users));
+        }
+    }
+
+    /** One trial; returns admitted records, HMACs, dead letters, late records, partials. */
+    private long[] runTrial(Random rnd, boolean manyUsers) throws Exception {
+        long lateness = new long[] {0, 500, 2_500}[rnd.nextInt(3)];
+        int maxKeys = new int[] {1, 3, 100_000}[rnd.nextInt(3)];
+        int groups = 1 + rnd.nextInt(manyUsers ? 2 : 6);
+        int users = manyUsers ? 1 + AnonymizingPreAggregator.REMEMBERED_USERS * 2 : 1 + rnd.nextInt(12);
+        int events = 300 + rnd.nextInt(700);
+        long disorder = rnd.nextInt(3_000);
+
+        OneInputStreamOperatorTestHarness<String, Interaction> validate = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new ValidateAndAnonymize(TOPIC, key, HOUR, true)));
+        validate.open();
+        validate.setProcessingTime(NOW);
+        OneInputStreamOperatorTestHarness<Interaction, PartialDemand> pre = new OneInputStreamOperatorTestHarness<>(
+                new LocalDemandPreAggregator(W, lateness, maxKeys, DemandWindows.LATE));
+        pre.open();
+        OneInputStreamOperatorTestHarness<String, PartialDemand> fused = fused(lateness, maxKeys);
+
+        long clock = NOW;
+        long maxSeen = Long.MIN_VALUE;
+        long watermark = Long.MIN_VALUE;
+        long admitted = 0;
+        for (int n = 0; n < events; n++) {
+            clock += rnd.nextInt(40);
+            long ts = clock - (disorder == 0 ? 0 : rnd.nextLong(disorder + 1));
+            String p = randomPayload(rnd, ts, groups, users);
+            long stamp = stamp(p);
+            if (rnd.nextInt(100) == 0 && stamp != Long.MIN_VALUE) {
+                stamp += 1; // a source stamp that disagrees with the payload: refused by both
+            }
+            if (stamp != Long.MIN_VALUE && stamp <= NOW + HOUR) {
+                maxSeen = Math.max(maxSeen, stamp);
+            }
+            // Each operator takes what the source left for it, as in the job (one parse per record).
+            process(validate, p, stamp);
+            for (Object o : validate.getOutput()) {
+                if (o instanceof StreamRecord<?> r) {
+                    @SuppressWarnings("unchecked")
+                    StreamRecord<Interaction> rec = (StreamRecord<Interaction>) r;
+                    pre.processElement(rec);
+                    admitted++;
+                }
+            }
+            validate.getOutput().clear();
+            process(fused, p, stamp);
+            double action = rnd.nextDouble();
+            if (action < 0.08 && maxSeen != Long.MIN_VALUE) {
+                long candidate = rnd.nextDouble() < 0.3 ? maxSeen : maxSeen - rnd.nextLong(disorder + 1);
+                if (candidate > watermark) {
+                    watermark = candidate;
+                    pre.processWatermark(new Watermark(watermark));
+                    fused.processWatermark(new Watermark(watermark));
+                }
+            } else if (action < 0.10) {
+                pre.prepareSnapshotPreBarrier(n);
+                fused.prepareSnapshotPreBarrier(n);
+            }
+        }
+        pre.processWatermark(new Watermark(Long.MAX_VALUE));
+        fused.processWatermark(new Watermark(Long.MAX_VALUE));
+
+        List<String> expected = outputs(pre.getOutput());
+        List<String> actual = outputs(fused.getOutput());
+        assertThat(actual).isEqualTo(expected);
+        List<String> expectedDead = deadLetters(validate);
+        assertThat(deadLetters(fused)).isEqualTo(expectedDead);
+        List<String> expectedLate = LocalPreAggregationEquivalenceTest.late(pre);
+        List<String> actualLate = LocalPreAggregationEquivalenceTest.late(fused);
+        assertThat(actualLate).isEqualTo(expectedLate);
+        for (String s : concat(actual, deadLetters(fused), actualLate)) {
+            assertThat(s).doesNotContain("raw-");
+        }
+        long hmacs = ((AnonymizingPreAggregator) fused.getOperator()).pseudonymizations();
+        validate.close();
+        pre.close();
+        fused.close();
+        return new long[] {admitted, hmacs, expectedDead.size(), expectedLate.size(), expected.size()};
+    }
+
+    private OneInputStreamOperatorTestHarness<String, PartialDemand> fused(long lateness, int maxKeys) throws Exception {
+        OneInputStreamOperatorTestHarness<String, PartialDemand> h = new OneInputStreamOperatorTestHarness<>(
+                new AnonymizingPreAggregator(TOPIC, key, HOUR, W, lateness, maxKeys, DemandWindows.LATE));
+        h.open();
+        h.setProcessingTime(NOW);
+        return h;
+    }
+
+    /** What the source does: validate, leave the result for the chained operator, stamp. */
+    private static long stamp(String payload) {
+        return new SourceValidation.TimestampAssigner(TOPIC).extractTimestamp(payload, 0);
+    }
+
+    private static void process(OneInputStreamOperatorTestHarness<String, ?> h, String payload, long stamp) throws Exception {
+        stamp(payload);
+        h.processElement(new StreamRecord<>(payload, stamp));
+    }
+
+    private static String payload(long ts, String user, String group) {
+        return "{\"ts\":" + ts + ",\"user\":\"" + user + "\",\"group\":\"" + group + "\",\"kind\":\"API_CALL\",\"cpuMillis\":5}";
+    }
+
+    private static String randomPayload(Random rnd, long ts, int groups, int users) {
+        String user = "raw-" + rnd.nextInt(users);
+        String group = "g" + rnd.nextInt(groups);
+        switch (rnd.nextInt(40)) {
+            case 0:
+                return "{\"ts\":" + ts + ",\"user\":\"" + user + "\",\"group\":"; // cut off
+            case 1:
+                return "{\"ts\":" + ts + ",\"user\":\"" + user + "\",\"kind\":\"UI\"}"; // no group
+            case 2:
+                return "{\"ts\":" + (NOW + 2 * HOUR) + ",\"user\":\"" + user + "\",\"group\":\"" + group + "\",\"kind\":\"UI\"}";
+            case 3:
+                return "{\"ts\":" + ts + ",\"user\":\"" + user + "\",\"group\":\"" + group + "\",\"kind\":\"NAP\"}";
+            default:
+                break;
+        }
+        String[] kinds = {"API_CALL", "DATA_ACCESS", "UI"};
+        StringBuilder b = new StringBuilder("{\"ts\":").append(ts);
+        if (rnd.nextInt(30) != 0) {
+            b.append(",\"user\":\"").append(user).append('"');
+        } else {
+            b.append(",\"user\":\"\""); // empty id: still an id
+        }
+        b.append(",\"group\":\"").append(group).append("\",\"kind\":\"").append(kinds[rnd.nextInt(3)]).append('"');
+        if (rnd.nextInt(4) != 0) {
+            b.append(",\"cpuMillis\":").append(rnd.nextInt(500));
+        }
+        if (rnd.nextInt(3) != 0) {
+            b.append(",\"durationMs\":").append(rnd.nextInt(2000));
+        }
+        if (rnd.nextInt(3) != 0) {
+            b.append(",\"memMb\":").append(rnd.nextInt(4096));
+        }
+        if (rnd.nextInt(2) != 0) {
+            b.append(",\"netBytes\":").append(rnd.nextInt(1_000_000));
+        }
+        if (rnd.nextInt(3) == 0) {
+            b.append(",\"bytesWritten\":").append(rnd.nextInt(10_000));
+        }
+        return b.append('}').toString();
+    }
+
+    private static List<String> outputs(Queue<Object> q) {
+        List<String> l = new ArrayList<>();
+        for (Object o : q) {
+            if (o instanceof StreamRecord<?> r) {
+                PartialDemand p = (PartialDemand) r.getValue();
+                DemandAccumulator a = p.sums;
+                l.add(r.getTimestamp() + " " + p.group + " " + p.windowStart + " " + a.cpuMillis + " " + a.memMbMillis + " "
+                        + a.netBytes + " " + a.bytesWritten + " " + a.apiCalls + " " + a.dataAccesses + " " + a.uiEvents + " "
+                        + Arrays.toString(a.users.hashes) + " " + a.users.sampled);
+            } else if (o instanceof Watermark w) {
+                l.add("watermark " + w.getTimestamp());
+            }
+        }
+        return l;
+    }
+
+    private static List<String> deadLetters(AbstractStreamOperatorTestHarness<?> h) {
+        List<String> l = new ArrayList<>();
+        var side = h.getSideOutput(DeadLetters.TAG);
+        if (side != null) {
+            for (StreamRecord<DeadLetter> r : side) {
+                DeadLetter d = r.getValue();
+                // A payload the source could not read is stamped by the source's own clock read (once per
+                // harness here): its time is not comparable, the rest is.
+                String at = r.getTimestamp() == Long.MIN_VALUE ? "source clock" : String.valueOf(d.ts);
+                l.add(r.getTimestamp() + " " + d.sourceTopic + " " + at + " " + d.reason + " " + d.payload);
+            }
+        }
+        return l;
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        List<String> all = new ArrayList<>();
+        for (List<String> l : lists) {
+            all.addAll(l);
+        }
+        return all;
+    }
+}
