@@ -6,6 +6,9 @@
 #   scripts/benchmark.sh parallelism [same options]      whole job at parallelism 1 and 2; ratio=
 #   scripts/benchmark.sh scale --groups 100000 --windows 3 --per-group 5 --checkpoint-interval 5s
 #       state, checkpoint and memory figures of one whole-job run
+#   scripts/benchmark.sh first-operator [--groups 10000 --per-group 50 --reps 6]
+#       the job's first operator alone, as one operator and as the two it replaces, side by side
+#       (no broker, no cluster); last line: ratio=
 # More options: --rate EVENTS_PER_S (per source subtask; paces the source like a live producer),
 # --parallelism N, --model snaive|DIR, --context 2d, --state-backend rocksdb|hashmap,
 # --checkpoint-interval 10s, --local-aggregation true|false (window.localAggregation), --work-dir /tmp/prescale-bench,
@@ -26,7 +29,7 @@ export PRESCALE_RUN_DIR="$RUN_DIR/bench"
 kafka="$PRESCALE_ROOT/scripts/kafka.sh"
 
 started=0
-if ! "$kafka" status | grep -q running; then
+if [[ "${1:-}" != "first-operator" ]] && ! "$kafka" status | grep -q running; then
   "$kafka" start
   started=1
 fi
@@ -53,6 +56,18 @@ for attempt in 1 2 3; do
   sleep 20
 done
 cp="$classes:$(cat "$cache")"
+
+if [[ "${1:-}" == "first-operator" ]]; then
+  # Operator test harnesses: the test classes too (built here, run from a private copy).
+  (cd "$PRESCALE_ROOT" && "$MVN" "${MVN_FLAGS[@]}" -o -pl job -am test-compile) >"$LOG_DIR/bench-build.log" 2>&1 \
+    || { tail -n 20 "$LOG_DIR/bench-build.log" >&2; fail "could not build the job's tests"; }
+  rm -rf "$classes-test" && cp -r "$PRESCALE_ROOT/job/target/test-classes" "$classes-test"
+  read -r -a extra <<<"${BENCH_JAVA_OPTS:-}"
+  "$JAVA" "-Xmx${BENCH_HEAP:-3g}" -XX:+UseG1GC "${extra[@]}" \
+    -Dlog4j2.configurationFile="$PRESCALE_ROOT/scripts/lib/log4j2-bench.properties" \
+    -cp "$classes-test:$cp" dev.prescale.job.pipeline.FirstOperatorBenchmark "${@:2}"
+  exit $?
+fi
 
 jfr=()
 if [[ -n "${BENCH_JFR:-}" ]]; then

@@ -52,7 +52,7 @@ public final class InteractionLoad {
     }
 
     /** The JSON payload of event j (0-based, in event-time order). */
-    String payload(long j) {
+    public String payload(long j) {
         long perWindow = (long) groups * perGroup;
         long window = j / perWindow;
         long inWindow = j % perWindow;

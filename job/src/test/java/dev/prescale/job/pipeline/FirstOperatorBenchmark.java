@@ -1,0 +1,114 @@
+package dev.prescale.job.pipeline;
+
+import dev.prescale.connectors.records.Interaction;
+import dev.prescale.job.bench.InteractionLoad;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+
+/**
+ * Side-by-side benchmark of the job's first operator (BENCHMARKS.md; not a test): the benchmark
+ * topic's payloads, validated and stamped as the source does, through {@link ValidateAndAnonymize}
+ * then {@link LocalDemandPreAggregator}, and through {@link AnonymizingPreAggregator}, one window
+ * of events each in turn; prints nanoseconds per event and the per-window ratio. Run with
+ * {@code scripts/benchmark.sh first-operator [--groups 10000 --per-group 50 --reps 6]}.
+ */
+public final class FirstOperatorBenchmark {
+
+    private FirstOperatorBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int groups = intArg(args, "--groups", 10_000);
+        int perGroup = intArg(args, "--per-group", 50);
+        int reps = intArg(args, "--reps", 6);
+        int windows = 4;
+        long windowMillis = 60_000;
+        InteractionLoad load = new InteractionLoad(groups, windows, perGroup, windowMillis, 2);
+        int perWindow = groups * perGroup;
+        String[] payloads = new String[perWindow * windows];
+        for (int j = 0; j < payloads.length; j++) {
+            payloads[j] = load.payload(j);
+        }
+        Path key = Files.createTempFile("first-operator-benchmark", ".key");
+        Files.writeString(key, "benchmark-secret-0123456789abcdef\n");
+        HmacKeySource keys = new HmacKeySource("UNUSED", key.toString());
+        long skew = 86_400_000L;
+        long now = InteractionLoad.START_MILLIS + 3_600_000L;
+        SourceValidation.TimestampAssigner source = new SourceValidation.TimestampAssigner("interactions");
+
+        OneInputStreamOperatorTestHarness<String, Interaction> validate = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new ValidateAndAnonymize("interactions", keys, skew, true)));
+        validate.open();
+        validate.setProcessingTime(now);
+        long[][] nanos = new long[2][reps * windows];
+        int k = 0;
+        for (int r = 0; r < reps; r++) {
+            // Fresh operators each repetition: the same windows again, with watermarks from the start.
+            OneInputStreamOperatorTestHarness<Interaction, PartialDemand> pre = new OneInputStreamOperatorTestHarness<>(
+                    new LocalDemandPreAggregator(windowMillis, 0, 1_000_000, DemandWindows.LATE));
+            pre.open();
+            OneInputStreamOperatorTestHarness<String, PartialDemand> fused = new OneInputStreamOperatorTestHarness<>(
+                    new AnonymizingPreAggregator("interactions", keys, skew, windowMillis, 0, 1_000_000, DemandWindows.LATE));
+            fused.open();
+            fused.setProcessingTime(now);
+            for (int w = 0; w < windows; w++) {
+                for (int variant = 0; variant < 2; variant++) {
+                    long t0 = System.nanoTime();
+                    for (int j = w * perWindow; j < (w + 1) * perWindow; j++) {
+                        String p = payloads[j];
+                        long ts = source.extractTimestamp(p, 0);
+                        if (variant == 0) {
+                            validate.processElement(new StreamRecord<>(p, ts));
+                            Object o;
+                            while ((o = validate.getOutput().poll()) != null) {
+                                @SuppressWarnings("unchecked")
+                                StreamRecord<Interaction> record = (StreamRecord<Interaction>) o;
+                                pre.processElement(record);
+                            }
+                        } else {
+                            fused.processElement(new StreamRecord<>(p, ts));
+                        }
+                    }
+                    nanos[variant][k] = System.nanoTime() - t0;
+                }
+                Watermark end = new Watermark(InteractionLoad.START_MILLIS + (w + 1) * windowMillis - 1);
+                pre.processWatermark(end);
+                pre.getOutput().clear();
+                fused.processWatermark(end);
+                fused.getOutput().clear();
+                k++;
+            }
+            pre.close();
+            fused.close();
+        }
+        validate.close();
+        Files.delete(key);
+        String[] names = {"validate + pseudonymize -> pre-aggregate (two operators)", "validate + pseudonymize + pre-aggregate (one)"};
+        for (int v = 0; v < 2; v++) {
+            long[] x = Arrays.copyOfRange(nanos[v], windows, k); // the first repetition warms the JIT
+            Arrays.sort(x);
+            System.out.printf("%-58s median %5.0f ns/event (min %5.0f, max %5.0f), source's parse included%n", names[v],
+                    x[x.length / 2] / (double) perWindow, x[0] / (double) perWindow, x[x.length - 1] / (double) perWindow);
+        }
+        double[] ratio = new double[k - windows];
+        for (int i = windows; i < k; i++) {
+            ratio[i - windows] = nanos[1][i] / (double) nanos[0][i];
+        }
+        Arrays.sort(ratio);
+        System.out.printf("groups=%d per_group=%d windows_timed=%d%nratio=%.3f (one operator / two, per window side by side; min %.3f, max %.3f)%n",
+                groups, perGroup, ratio.length, ratio[ratio.length / 2], ratio[0], ratio[ratio.length - 1]);
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+}
