@@ -10,7 +10,9 @@ import dev.prescale.job.forecast.ModelLocationFactory;
 import dev.prescale.job.io.Sinks;
 import dev.prescale.job.io.Sources;
 import dev.prescale.job.io.StreamOutput;
+import dev.prescale.job.pipeline.DemandWindows;
 import dev.prescale.job.pipeline.EngineDecider;
+import dev.prescale.job.pipeline.InteractionEventTime;
 import dev.prescale.job.pipeline.TargetDecider;
 import dev.prescale.job.scaling.ResourceOutlook;
 import dev.prescale.job.scaling.TargetState;
@@ -53,6 +55,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamGraphHasherV2;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterAll;
@@ -65,7 +68,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The upgrade path on a MiniCluster with RocksDB: the job (parallelism 1) runs until windows are
  * decided, is stopped with a savepoint, and a CHANGED build is started from it: another decider class
  * in the decision operator (same uid, new behaviour), that operator rescaled from 1 to 2 subtasks,
- * an operator added with a new uid, and no operator chaining. The target's state and the groups'
+ * an operator added with a new uid, no operator chaining, and the interactions stamped with event time
+ * by their source, which puts the fused first operator ({@code AnonymizingPreAggregator}) where the
+ * original had two stateless ones. The target's state and the groups'
  * history carry on from where they were, no window is lost or decided twice across the upgrade; a
  * build in which the decision operator's uid changed is refused without allowNonRestoredState, and
  * with it starts that operator from empty state.
@@ -257,15 +262,20 @@ class SavepointUpgradeITCase {
         if (upgraded) {
             env.disableOperatorChaining();
         }
+        // The upgraded build's source stamps event time, as the Kafka source does: the job's first
+        // operator becomes the fused one (validate + pseudonymize + pre-aggregate) in place of the
+        // original's two stateless ones.
         DataStream<String> interactions = env.fromSource(
                         new DataGeneratorSource<>(i -> {
                             NEXT.set(i + 1);
                             return interaction(i);
                         }, Long.MAX_VALUE, new Gate(), Types.STRING),
-                        WatermarkStrategy.noWatermarks(), "interactions (gated)")
+                        upgraded ? InteractionEventTime.forPayloads(config) : WatermarkStrategy.noWatermarks(), "interactions (gated)")
                 .uid("it-interactions").setParallelism(1);
+        Sources sources = Sources.ofPayloads(interactions, null, null);
         EngineDecider engine = new EngineDecider(config);
-        DataStream<ScalingDecision> decisions = PrescaleJob.build(env, config, Sources.ofPayloads(interactions, null, null),
+        DataStream<ScalingDecision> decisions = PrescaleJob.build(env, config,
+                upgraded ? sources.withInteractionEventTimeAssigned() : sources,
                 new Sinks(List.<StreamOutput<ScalingDecision>>of(), null), ModelLocationFactory.checked("snaive"),
                 upgraded ? new UpgradedDecider(engine, label) : new RecordingDecider(engine, label));
         if (decisionUid != null) {
@@ -279,6 +289,10 @@ class SavepointUpgradeITCase {
         }
         decisions.sinkTo(new DiscardingSink<>()).uid("it-discard").name("discard");
         return env.getStreamGraph();
+    }
+
+    static List<String> uids(StreamGraph graph) {
+        return graph.getStreamNodes().stream().map(StreamNode::getTransformationUID).toList();
     }
 
     static JobClient start(StreamGraph graph, String fromSavepoint, boolean allowNonRestoredState) throws Exception {
@@ -307,7 +321,10 @@ class SavepointUpgradeITCase {
             long start = System.nanoTime();
             ALLOWED.set((long) USERS * BEFORE);
             NEXT.set(0);
-            JobClient job = start(build(false, null, "original"), null, false);
+            StreamGraph original = build(false, null, "original");
+            assertThat(uids(original)).contains("validate-anonymize", "local-pre-aggregation")
+                    .doesNotContain(DemandWindows.ANONYMIZING_PRE_AGGREGATION_UID);
+            JobClient job = start(original, null, false);
             // Event time reaches the end of window BEFORE - 2 with the records of window BEFORE - 1.
             awaitDecision(T0 + (BEFORE - 1) * W, "original", job);
             savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
@@ -333,7 +350,10 @@ class SavepointUpgradeITCase {
         // One window more than decided: with two event-time subtasks, each needs a record past the
         // last decided window's end.
         ALLOWED.set((long) USERS * (BEFORE + AFTER + 1));
-        JobClient job = start(build(true, null, "upgraded"), from, false);
+        StreamGraph upgraded = build(true, null, "upgraded");
+        assertThat(uids(upgraded)).contains(DemandWindows.ANONYMIZING_PRE_AGGREGATION_UID)
+                .doesNotContain("validate-anonymize", "local-pre-aggregation");
+        JobClient job = start(upgraded, from, false);
         try {
             awaitDecision(T0 + (BEFORE + AFTER) * W, "upgraded", job);
             // The added operator runs in its own task (chaining off): its input may still be in a
