@@ -1,7 +1,10 @@
 package dev.prescale.job.pipeline;
 
-import dev.prescale.connectors.records.DeadLetter;
+import dev.prescale.connectors.json.Validated;
 import dev.prescale.connectors.records.Interaction;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -18,18 +21,22 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>To know who was counted, a partial remembers a fingerprint of each user's raw id
  * ({@link RawUsers}): in heap, inside this operator, until the partial is sent (at the latest before
- * the next checkpoint barrier); raw ids still reach no state, output or log. Late interactions leave pseudonymized. A group with more than
- * {@link #REMEMBERED_USERS} users in a window has the further ones pseudonymized per interaction.
+ * the next checkpoint barrier); raw ids still reach no state, output or log. Late interactions
+ * leave pseudonymized. A group with more than {@link #REMEMBERED_USERS} users in a window has the
+ * further ones pseudonymized per interaction.
  */
 public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
     private static final long serialVersionUID = 1L;
 
-    /** Raw ids one partial remembers; enough for most groups, small enough to scan. */
+    /** Users (fingerprints) one partial remembers; enough for most groups, small enough to scan. */
     static final int REMEMBERED_USERS = 64;
 
     private final InteractionAdmission admission;
     private final HmacKeySource keySource;
     private transient UserPseudonymizer pseudonymizer;
+    /** The admission's callbacks, made once rather than per record. */
+    private transient LongSupplier processingTime;
+    private transient UnaryOperator<String> pseudonym;
     private transient Counter deadLetters;
     private transient Counter pseudonymized;
 
@@ -48,6 +55,8 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
     public void open() throws Exception {
         super.open();
         pseudonymizer = new UserPseudonymizer(keySource.load());
+        processingTime = getProcessingTimeService()::getCurrentProcessingTime;
+        pseudonym = pseudonymizer::pseudonym;
         deadLetters = getMetricGroup().counter("deadLetters");
         pseudonymized = getMetricGroup().counter("usersPseudonymized");
         admission.open();
@@ -56,15 +65,14 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
     @Override
     public void processElement(StreamRecord<String> element) throws Exception {
         Long stamped = element.hasTimestamp() ? element.getTimestamp() : null;
-        Interaction i = admission.admit(element.getValue(), stamped, getProcessingTimeService()::getCurrentProcessingTime,
-                pseudonymizer::pseudonym);
-        if (i == null) {
+        Validated<Interaction> v = admission.admit(element.getValue(), stamped, processingTime, pseudonym);
+        if (!v.isValid()) {
             deadLetters.inc();
-            DeadLetter d = admission.rejected();
-            output.collect(DeadLetters.TAG, new StreamRecord<>(d, element.getTimestamp()));
+            output.collect(DeadLetters.TAG, new StreamRecord<>(v.deadLetter(), element.getTimestamp()));
             return;
         }
         // Admitted records carry the ts the source stamped (checked by the admission).
+        Interaction i = v.value();
         aggregate(i, i.ts);
     }
 
@@ -116,10 +124,10 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
                 }
             }
             if (n == REMEMBERED_USERS) {
-                return true; // full: counted again (a set), only the HMAC is not saved
+                return true; // full: pseudonymized again each time (the set ignores the repeat)
             }
             if (n == s.length) {
-                seen = java.util.Arrays.copyOf(s, n * 2);
+                seen = Arrays.copyOf(s, n * 2);
             }
             seen[n++] = h;
             return true;

@@ -23,7 +23,6 @@ final class InteractionAdmission implements Serializable {
     private final boolean stampedBySource;
     /** Processing time as last read (MIN_VALUE: not yet); see {@link #eventTimeProblem}. */
     private transient long processingTimeSeen = Long.MIN_VALUE;
-    private transient DeadLetter rejected;
 
     /**
      * @param maxClockSkewMillis records further ahead of processing time are dead-lettered; 0: no guard
@@ -40,17 +39,16 @@ final class InteractionAdmission implements Serializable {
     /** Resets what an instance learnt at run time (call from the operator's open). */
     void open() {
         processingTimeSeen = Long.MIN_VALUE;
-        rejected = null;
     }
 
     /**
-     * The valid interaction of a payload, its user id still raw; or null, and {@link #rejected()}
-     * holds the dead letter (user pseudonymized with {@code pseudonym}).
+     * The valid interaction of a payload, its user id still raw, or its dead letter (user
+     * pseudonymized with {@code pseudonym}).
      *
      * @param stamped the record's timestamp (null: none)
      * @param processingTime read only when needed: rarely for valid records
      */
-    Interaction admit(String payload, Long stamped, LongSupplier processingTime, UnaryOperator<String> pseudonym) {
+    Validated<Interaction> admit(String payload, Long stamped, LongSupplier processingTime, UnaryOperator<String> pseudonym) {
         // Validated in the source already when it stamped event time (parsed once); else here.
         Validated<Interaction> v = stampedBySource ? SourceValidation.take(payload) : null;
         if (v == null) {
@@ -61,21 +59,14 @@ final class InteractionAdmission implements Serializable {
             Interaction i = v.value();
             String reason = eventTimeProblem(i.ts, stamped, processingTime);
             if (reason == null) {
-                rejected = null;
-                return i;
+                return v;
             }
             d = new DeadLetter(topic, cut(payload), reason, processingTime.getAsLong());
         } else {
             d = v.deadLetter();
         }
         d.payload = InteractionValidator.redactUser(d.payload, pseudonym);
-        rejected = d;
-        return null;
-    }
-
-    /** The dead letter of the last payload {@link #admit} refused. */
-    DeadLetter rejected() {
-        return rejected;
+        return Validated.rejected(d);
     }
 
     /** Why a valid record's event time cannot be used, or null. */

@@ -1,5 +1,6 @@
 package dev.prescale.job.pipeline;
 
+import dev.prescale.connectors.json.Validated;
 import dev.prescale.connectors.records.Interaction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -44,14 +45,15 @@ public class ValidateAndAnonymize extends ProcessFunction<String, Interaction> {
 
     @Override
     public void processElement(String payload, Context ctx, Collector<Interaction> out) {
-        Interaction i = admission.admit(payload, ctx.timestamp(), ctx.timerService()::currentProcessingTime,
+        Validated<Interaction> v = admission.admit(payload, ctx.timestamp(), ctx.timerService()::currentProcessingTime,
                 pseudonymizer::pseudonym);
-        if (i != null) {
+        if (v.isValid()) {
+            Interaction i = v.value();
             i.user = pseudonymizer.pseudonym(i.user);
             out.collect(i);
             return;
         }
         deadLetters.inc();
-        ctx.output(DeadLetters.TAG, admission.rejected());
+        ctx.output(DeadLetters.TAG, v.deadLetter());
     }
 }
