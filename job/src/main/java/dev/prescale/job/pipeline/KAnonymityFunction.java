@@ -52,7 +52,15 @@ public class KAnonymityFunction extends KeyedProcessFunction<Long, GroupWindow, 
 
     /** Whether a group is emitted under its own name: k or more distinct users (and not named {@code _other}). */
     private boolean named(GroupWindow g) {
-        return g.distinctUsers >= k && !PrescaleConfig.OTHER_GROUP.equals(g.group);
+        return keepsItsName(g.group, g.distinctUsers, k);
+    }
+
+    /**
+     * The rule of {@link #named}, for those that prepare a group before it gets here: only a group
+     * that does not keep its name may be merged into {@code _other}, which needs its users.
+     */
+    static boolean keepsItsName(String group, int distinctUsers, int k) {
+        return distinctUsers >= k && !PrescaleConfig.OTHER_GROUP.equals(group);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.prescale.job.pipeline;
 
-import dev.prescale.job.config.PrescaleConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -50,8 +49,7 @@ public class WindowResultFunction extends ProcessWindowFunction<DemandAccumulato
         g.distinctUsers = a.users.size();
         // Hashes of the pseudonyms: enough for k-anonymity's union of the small groups; a group of k
         // or more users is never merged, and its ids would only be shipped and dropped.
-        boolean mergeable = g.distinctUsers < k || PrescaleConfig.OTHER_GROUP.equals(group);
-        g.users = mergeable ? a.users.ids() : null;
+        g.users = KAnonymityFunction.keepsItsName(group, g.distinctUsers, k) ? null : a.users.ids();
         if (refires) {
             ValueState<Boolean> fired = ctx.windowState().getState(firedDescriptor);
             g.update = Boolean.TRUE.equals(fired.value());
