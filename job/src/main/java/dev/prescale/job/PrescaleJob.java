@@ -86,6 +86,11 @@ public final class PrescaleJob {
         // delete per group and window in the window operator, for no gain at these counts (one
         // timer per group and open window; 100,000 groups are a few MB).
         defaultTo(c, f, "state.backend.rocksdb.timer-service.factory", "HEAP");
+        // Incremental checkpoints: a full RocksDB snapshot iterates and rewrites the whole state at every
+        // checkpoint (about 0.5 GB at 10,000 groups with two days of history, every 10 s in the
+        // benchmark); an incremental one uploads only the SST files written since the last one. The
+        // heap backend ignores the setting.
+        defaultTo(c, f, CheckpointingOptions.INCREMENTAL_CHECKPOINTS.key(), "true");
         // Bloom filters: most point lookups of the window state are for keys not there yet (a
         // group's first partial of a window), which without a filter search every level.
         defaultTo(c, f, "state.backend.rocksdb.use-bloom-filter", "true");
