@@ -19,17 +19,20 @@ import org.apache.flink.util.OutputTag;
  * and window instead of once per interaction (at 50 interactions of 8 users per group and window,
  * 8 instead of 50).
  *
- * <p>To know who was counted, a partial remembers a fingerprint of each user's raw id
- * ({@link RawUsers}): in heap, inside this operator, until the partial is sent (at the latest before
- * the next checkpoint barrier); raw ids still reach no state, output or log. Late interactions
- * leave pseudonymized. A group with more than {@link #REMEMBERED_USERS} users in a window has the
- * further ones pseudonymized per interaction.
+ * <p>To know who was counted, a partial remembers a fingerprint of each user's raw id (a 63-bit
+ * {@link DistinctUsers#hash}, in {@link Held#fingerprints}; not the id itself: comparing ids read
+ * two more objects per interaction, mostly cache misses at 10,000 groups): in heap, inside this
+ * operator, until the partial is sent (at the latest before the next checkpoint barrier); raw ids
+ * still reach no state, output or log. Late interactions leave pseudonymized. A group with more
+ * than {@link #REMEMBERED_USERS} users in a window has the further ones pseudonymized per interaction.
  */
 public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
     private static final long serialVersionUID = 1L;
 
     /** Users (fingerprints) one partial remembers; enough for most groups, small enough to scan. */
     static final int REMEMBERED_USERS = 64;
+    /** Fingerprints a new partial has room for before its array grows. */
+    static final int INITIAL_FINGERPRINTS = 8;
 
     private final InteractionAdmission admission;
     private final HmacKeySource keySource;
@@ -77,19 +80,41 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
     }
 
     @Override
+    int fingerprintCapacity() {
+        return INITIAL_FINGERPRINTS;
+    }
+
+    @Override
     void addUser(Interaction i, Held held) {
-        if (i.user == null) {
-            return;
-        }
-        RawUsers seen = (RawUsers) held.local;
-        if (seen == null) {
-            seen = new RawUsers();
-            held.local = seen;
-        }
-        if (seen.addIfNew(i.user)) {
+        if (i.user != null && addIfNew(held, DistinctUsers.hash(i.user))) {
             pseudonymized.inc();
             held.partial.sums.users.add(pseudonymizer.pseudonym(i.user));
         }
+    }
+
+    /**
+     * True if the user with this fingerprint must still be counted into the partial: not remembered
+     * (and remembered now if there is room). Two users of one group and window with the same
+     * fingerprint (odds about n^2 / 2^63) count as one: a count too low by one, the safe side for
+     * k-anonymity.
+     */
+    static boolean addIfNew(Held held, long fingerprint) {
+        long[] seen = held.fingerprints;
+        int n = held.fingerprintCount;
+        for (int k = 0; k < n; k++) {
+            if (seen[k] == fingerprint) {
+                return false;
+            }
+        }
+        if (n == REMEMBERED_USERS) {
+            return true; // full: pseudonymized again each time (the set ignores the repeat)
+        }
+        if (n == seen.length) {
+            held.fingerprints = seen = Arrays.copyOf(seen, Math.min(REMEMBERED_USERS, Math.max(1, n * 2)));
+        }
+        seen[n] = fingerprint;
+        held.fingerprintCount = n + 1;
+        return true;
     }
 
     /** How many pseudonyms were computed for partials so far (tests: once per user, group and window). */
@@ -101,36 +126,5 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
     void late(Interaction i, long timestamp) {
         i.user = i.user == null ? null : pseudonymizer.pseudonym(i.user);
         output.collect(lateTag, new StreamRecord<>(i, timestamp));
-    }
-
-    /**
-     * Fingerprints (63-bit hashes, {@link DistinctUsers#hash}) of the raw ids counted into one partial
-     * so far, at most {@link #REMEMBERED_USERS}; heap only. Not the ids themselves: comparing the ids
-     * read two more objects per interaction, which at 10,000 groups are mostly cache misses. Two users
-     * of one group and window with the same fingerprint (odds about n^2 / 2^63) count as one: a count
-     * too low by one, the safe side for k-anonymity.
-     */
-    static final class RawUsers {
-        private long[] seen = new long[8];
-        private int n;
-
-        /** True if {@code id} must still be counted: not remembered (and remembered now if there is room). */
-        boolean addIfNew(String id) {
-            long h = DistinctUsers.hash(id);
-            long[] s = seen;
-            for (int k = 0; k < n; k++) {
-                if (s[k] == h) {
-                    return false;
-                }
-            }
-            if (n == REMEMBERED_USERS) {
-                return true; // full: pseudonymized again each time (the set ignores the repeat)
-            }
-            if (n == s.length) {
-                seen = Arrays.copyOf(s, n * 2);
-            }
-            seen[n++] = h;
-            return true;
-        }
     }
 }

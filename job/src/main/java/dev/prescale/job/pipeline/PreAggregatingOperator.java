@@ -61,16 +61,23 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
     private transient Counter preAggregated;
     private transient Counter emitted;
 
-    /** One group's sums in one window, and what a subclass keeps beside them until they are sent. */
+    /** One group's sums in one window, and the fingerprints a subclass keeps beside them until they are sent. */
     static final class Held {
         final PartialDemand partial;
-        /** The subclass's own per-partial data (heap only: never sent, dropped with the partial). */
-        Object local;
+        /**
+         * Fingerprints of the raw ids counted so far ({@link AnonymizingPreAggregator}; heap only,
+         * never sent, dropped with the partial); the first {@link #fingerprintCount} are used.
+         */
+        long[] fingerprints;
+        int fingerprintCount;
 
-        Held(PartialDemand partial) {
+        Held(PartialDemand partial, int fingerprintCapacity) {
             this.partial = partial;
+            this.fingerprints = fingerprintCapacity == 0 ? NO_FINGERPRINTS : new long[fingerprintCapacity];
         }
     }
+
+    private static final long[] NO_FINGERPRINTS = new long[0];
 
     protected PreAggregatingOperator(long windowMillis, long allowedLatenessMillis, int maxKeys, OutputTag<Interaction> lateTag) {
         if (windowMillis <= 0 || allowedLatenessMillis < 0 || maxKeys < 1) {
@@ -96,6 +103,11 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
     /** Counts one user of an interaction into a group's sums (the amounts are added already). */
     abstract void addUser(Interaction i, Held held);
 
+    /** Room for fingerprints in a new partial ({@link Held#fingerprints}); 0 if the subclass keeps none. */
+    int fingerprintCapacity() {
+        return 0;
+    }
+
     /** Sends an interaction later than the allowed lateness to {@link #lateTag}. */
     abstract void late(Interaction i, long timestamp);
 
@@ -110,7 +122,7 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
         preAggregated.inc();
         if (maxTimestamp <= watermark) {
             // Closed but within the allowed lateness: the window re-fires now, as for the element itself.
-            Held alone = new Held(new PartialDemand(i.group, start));
+            Held alone = new Held(new PartialDemand(i.group, start), fingerprintCapacity());
             add(i, alone);
             emit(alone.partial);
             return;
@@ -118,7 +130,7 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
         Map<String, Held> groups = groupsOf(start);
         Held h = groups.get(i.group);
         if (h == null) {
-            h = new Held(new PartialDemand(i.group, start));
+            h = new Held(new PartialDemand(i.group, start), fingerprintCapacity());
             groups.put(i.group, h);
             keys++;
         }
