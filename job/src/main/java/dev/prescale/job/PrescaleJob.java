@@ -34,6 +34,8 @@ import dev.prescale.job.pipeline.NeverHoldsBackWatermarks;
 import dev.prescale.job.pipeline.ScheduledEventFunction;
 import dev.prescale.job.pipeline.TargetDecider;
 import dev.prescale.job.pipeline.TargetDecisionFunction;
+import dev.prescale.job.pipeline.TargetPartial;
+import dev.prescale.job.pipeline.TargetPreAggregator;
 import dev.prescale.job.pipeline.ValidateAndAnonymize;
 import dev.prescale.job.pipeline.ValidatePayloads;
 import dev.prescale.models.SummaryPlan;
@@ -236,9 +238,12 @@ public final class PrescaleJob {
                     .uid("scheduled-events").name("add scheduled events");
         }
 
-        // 7. Per target: sum the groups, track errors, decide.
-        DataStream<GroupForecast> assigned = forecasts
-                .flatMap(new AssignTarget(config.groupToTarget())).uid("assign-target").name("group -> target");
+        // 7. Per target: sum the groups (partly before the keyBy: one record per target and window), track errors, decide.
+        DataStream<TargetPartial> assigned = forecasts
+                .flatMap(new AssignTarget(config.groupToTarget())).uid("assign-target").name("group -> target")
+                .transform("sum forecasts per target and window (local)", TypeInformation.of(TargetPartial.class),
+                        new TargetPreAggregator())
+                .uid(TargetPreAggregator.UID);
         DataStream<Utilization> utilization = sources.utilization;
         if (sources.utilizationPayloads != null) {
             UtilizationValidator v = new UtilizationValidator(config.kafka.utilizationTopic);

@@ -25,8 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per scaling target, in event time: sums its groups' forecasts for a window, and once event time
- * passes the window end decides through the {@link TargetDecider} with a clock at the window end.
+ * Per scaling target, in event time: sums its groups' forecasts for a window (partial sums from
+ * {@link TargetPreAggregator}), and once event time passes the window end decides through the
+ * {@link TargetDecider} with a clock at the window end.
  * Utilization records are applied at their own event time (never before a decision that precedes
  * them): they set the measured in-service count and feed the error against actual load.
  *
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * the measured load of the window containing the record (the first record in a window scores it);
  * the utilization-based error wins once it has its minimum count.
  */
-public class TargetDecisionFunction extends KeyedCoProcessFunction<String, GroupForecast, Utilization, ScalingDecision> {
+public class TargetDecisionFunction extends KeyedCoProcessFunction<String, TargetPartial, Utilization, ScalingDecision> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TargetDecisionFunction.class);
 
@@ -71,23 +72,25 @@ public class TargetDecisionFunction extends KeyedCoProcessFunction<String, Group
     }
 
     @Override
-    public void processElement1(GroupForecast f, Context ctx, Collector<ScalingDecision> out) throws Exception {
-        long fireAt = f.windowEnd - 1;
+    public void processElement1(TargetPartial p, Context ctx, Collector<ScalingDecision> out) throws Exception {
+        long windowEnd = p.windowEnd();
+        long fireAt = windowEnd - 1;
         if (fireAt <= ctx.timerService().currentWatermark()) {
             // Its window was decided already (not expected with the operators upstream): counted and
             // logged, never dropped silently.
-            lateForecasts.inc();
-            LOG.warn("forecast of group {} for the window ending {} arrived after that window was decided (watermark {})",
-                    f.group, f.windowEnd, ctx.timerService().currentWatermark());
+            lateForecasts.inc(p.sums.groups);
+            LOG.warn("forecasts of {} group(s) of target {} for the window ending {} arrived after that window was decided (watermark {})",
+                    p.sums.groups, p.target, windowEnd, ctx.timerService().currentWatermark());
             return;
         }
-        TargetWindow w = windows.get(f.windowEnd);
+        TargetWindow w = windows.get(windowEnd);
         if (w == null) {
-            w = new TargetWindow();
+            w = p.sums; // the first partial of the window: its sums as they are
             ctx.timerService().registerEventTimeTimer(fireAt);
+        } else {
+            w.merge(p);
         }
-        w.add(f);
-        windows.put(f.windowEnd, w);
+        windows.put(windowEnd, w);
     }
 
     @Override

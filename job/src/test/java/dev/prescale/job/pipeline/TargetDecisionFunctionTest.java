@@ -92,19 +92,19 @@ class TargetDecisionFunctionTest {
 
     static final long HOUR = 3_600_000L;
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, GroupForecast, Utilization, ScalingDecision> harness() throws Exception {
+    private static KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> harness() throws Exception {
         return harness(0);
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, GroupForecast, Utilization, ScalingDecision> harness(long coldLeadSeconds)
+    private static KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> harness(long coldLeadSeconds)
             throws Exception {
         var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new TargetDecisionFunction(new RecordingDecider(coldLeadSeconds))),
-                (GroupForecast f) -> f.target, (Utilization u) -> u.target, Types.STRING);
+                (TargetPartial p) -> p.target, (Utilization u) -> u.target, Types.STRING);
         h.open();
         return h;
     }
 
-    private static List<ScalingDecision> decisions(KeyedTwoInputStreamOperatorTestHarness<String, GroupForecast, Utilization, ScalingDecision> h) {
+    private static List<ScalingDecision> decisions(KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> h) {
         List<ScalingDecision> l = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord) {
@@ -118,8 +118,8 @@ class TargetDecisionFunctionTest {
     void sumsTheGroupsOfAWindowAndDecidesInEventTimeAtTheWindowEnd() throws Exception {
         CALLS.clear();
         try (var h = harness()) {
-            h.processElement1(forecast("a", 2000, 1, 2.5), 1999);
-            h.processElement1(forecast("b", 2000, 2, 1.0), 1999);
+            h.processElement1(TargetPartial.of(forecast("a", 2000, 1, 2.5)), 1999);
+            h.processElement1(TargetPartial.of(forecast("b", 2000, 2, 1.0)), 1999);
             assertThat(decisions(h)).isEmpty();
             h.processBothWatermarks(new Watermark(1999));
             List<ScalingDecision> d = decisions(h);
@@ -143,7 +143,7 @@ class TargetDecisionFunctionTest {
     void utilizationAppliesAtItsEventTimeAndSetsTheMeasuredCount() throws Exception {
         CALLS.clear();
         try (var h = harness()) {
-            h.processElement1(forecast("a", 2000, 1, 2.0), 1999);
+            h.processElement1(TargetPartial.of(forecast("a", 2000, 1, 2.0)), 1999);
             h.processBothWatermarks(new Watermark(1999));
             // Measured after the next decision time: must not be visible to the decision at 3000.
             Utilization later = new Utilization(3500, "web");
@@ -154,14 +154,14 @@ class TargetDecisionFunctionTest {
             now.inService = 4;
             now.cpu = 3.0;
             h.processElement2(now, 2500);
-            h.processElement1(forecast("a", 3000, 2.0, 2.0), 2999);
+            h.processElement1(TargetPartial.of(forecast("a", 3000, 2.0, 2.0)), 2999);
             h.processBothWatermarks(new Watermark(2999));
             Call second = CALLS.get(1);
             assertThat(second.measuredInService()).isEqualTo(4);
             // One scored window (and one utilization record) is far from the minimum of 12.
             assertThat(second.outlooks().get(0).recentError()).isNaN();
             h.processBothWatermarks(new Watermark(3600));
-            h.processElement1(forecast("a", 4000, 2.0, 2.0), 3999);
+            h.processElement1(TargetPartial.of(forecast("a", 4000, 2.0, 2.0)), 3999);
             h.processBothWatermarks(new Watermark(3999));
             assertThat(CALLS.get(2).measuredInService()).isEqualTo(9);
         }
@@ -186,7 +186,7 @@ class TargetDecisionFunctionTest {
         try (var h = harness(2 * 3600)) {
             for (int k = 0; k < windows; k++) {
                 double nextObserved = k + 1 < windows ? observed[k + 1] : 0;
-                h.processElement1(hourly(k, observed[k], nextObserved, atLead[k]), (k + 1) * HOUR - 1);
+                h.processElement1(TargetPartial.of(hourly(k, observed[k], nextObserved, atLead[k])), (k + 1) * HOUR - 1);
                 h.processBothWatermarks(new Watermark((k + 1) * HOUR - 1));
             }
         }
@@ -231,7 +231,7 @@ class TargetDecisionFunctionTest {
                 Utilization second = new Utilization(end - HOUR + 120_000, "web");
                 second.cpu = 1000.0; // the window was scored by the first record already
                 h.processElement2(second, second.ts);
-                h.processElement1(hourly(k, 8.0, 8.0, 8.0), end - 1); // observed equals every forecast
+                h.processElement1(TargetPartial.of(hourly(k, 8.0, 8.0, 8.0)), end - 1); // observed equals every forecast
                 h.processBothWatermarks(new Watermark(end - 1));
             }
         }
@@ -252,7 +252,7 @@ class TargetDecisionFunctionTest {
         CALLS.clear();
         try (var h = harness(3600)) {
             for (int k = 0; k < 20; k++) {
-                h.processElement1(hourly(k, 10.0, 10.0, 9.0), (k + 1) * HOUR - 1);
+                h.processElement1(TargetPartial.of(hourly(k, 10.0, 10.0, 9.0)), (k + 1) * HOUR - 1);
                 h.processBothWatermarks(new Watermark((k + 1) * HOUR - 1));
             }
         }

@@ -6,6 +6,7 @@ import dev.prescale.connectors.records.Utilization;
 import dev.prescale.job.pipeline.GroupForecast;
 import dev.prescale.job.pipeline.TargetDecider;
 import dev.prescale.job.pipeline.TargetDecisionFunction;
+import dev.prescale.job.pipeline.TargetPartial;
 import dev.prescale.job.scaling.ResourceOutlook;
 import dev.prescale.job.scaling.TargetState;
 import java.nio.file.Path;
@@ -103,11 +104,11 @@ final class TargetDecisionSnapshots {
     }
 
     /** The decision operator in a harness on the given backend, not yet initialized. */
-    static KeyedTwoInputStreamOperatorTestHarness<String, GroupForecast, Utilization, ScalingDecision> harness(String backend)
+    static KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> harness(String backend)
             throws Exception {
         var h = new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new TargetDecisionFunction(new StateTouchingDecider())),
-                (GroupForecast f) -> f.target, (Utilization u) -> u.target, Types.STRING);
+                (TargetPartial p) -> p.target, (Utilization u) -> u.target, Types.STRING);
         h.setStateBackend(backend(backend));
         return h;
     }
@@ -143,16 +144,16 @@ final class TargetDecisionSnapshots {
     }
 
     /** The version-1 history: windows 1..DECIDED decided, window PENDING and one utilization record waiting. */
-    static void feedVersionOne(KeyedTwoInputStreamOperatorTestHarness<String, GroupForecast, Utilization, ScalingDecision> h)
+    static void feedVersionOne(KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> h)
             throws Exception {
         for (int k = 1; k <= DECIDED; k++) {
-            h.processElement1(new StreamRecord<>(forecast(k), k * STEP - 1));
+            h.processElement1(new StreamRecord<>(TargetPartial.of(forecast(k)), k * STEP - 1));
             if (k * STEP > APPLIED_UTILIZATION_TS && (k - 1) * STEP <= APPLIED_UTILIZATION_TS) {
                 h.processElement2(new StreamRecord<>(utilization(APPLIED_UTILIZATION_TS, 3, 7.0), APPLIED_UTILIZATION_TS));
             }
             h.processBothWatermarks(new Watermark(k * STEP - 1));
         }
-        h.processElement1(new StreamRecord<>(forecast(PENDING), PENDING * STEP - 1));
+        h.processElement1(new StreamRecord<>(TargetPartial.of(forecast(PENDING)), PENDING * STEP - 1));
         h.processElement2(new StreamRecord<>(utilization(PENDING_UTILIZATION_TS, 4, 15.5), PENDING_UTILIZATION_TS));
     }
 

@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.prescale.connectors.records.ResourceType;
 import dev.prescale.connectors.records.ScalingDecision;
 import dev.prescale.connectors.records.Utilization;
-import dev.prescale.job.pipeline.GroupForecast;
 import dev.prescale.job.pipeline.TargetErrors;
+import dev.prescale.job.pipeline.TargetPartial;
 import dev.prescale.job.reliability.TargetDecisionSnapshots.Seen;
 import dev.prescale.job.scaling.TargetState;
 import java.util.ArrayList;
@@ -133,14 +133,14 @@ class TargetDecisionStateEvolutionTest {
     }
 
     /** The next window (the pending one's timer) and one more window after it. */
-    private static void continueAfterSnapshot(KeyedTwoInputStreamOperatorTestHarness<String, GroupForecast, Utilization, ScalingDecision> h)
+    private static void continueAfterSnapshot(KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> h)
             throws Exception {
         h.processBothWatermarks(new Watermark(PENDING * STEP - 1));
-        h.processElement1(new StreamRecord<>(TargetDecisionSnapshots.forecast(PENDING + 1), (PENDING + 1) * STEP - 1));
+        h.processElement1(new StreamRecord<>(TargetPartial.of(TargetDecisionSnapshots.forecast(PENDING + 1)), (PENDING + 1) * STEP - 1));
         h.processBothWatermarks(new Watermark((PENDING + 1) * STEP - 1));
     }
 
-    private static List<Integer> desired(KeyedTwoInputStreamOperatorTestHarness<String, GroupForecast, Utilization, ScalingDecision> h) {
+    private static List<Integer> desired(KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> h) {
         List<Integer> l = new ArrayList<>();
         for (ScalingDecision d : h.extractOutputValues()) {
             l.add(d.desiredCapacity);
@@ -149,7 +149,7 @@ class TargetDecisionStateEvolutionTest {
     }
 
     /** A value of the target's keyed state, read through the operator's backend with this build's serializer. */
-    private static <T> T value(KeyedTwoInputStreamOperatorTestHarness<String, GroupForecast, Utilization, ScalingDecision> h,
+    private static <T> T value(KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> h,
             ValueStateDescriptor<T> descriptor) throws Exception {
         KeyedStateBackend<Object> backend = h.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(TARGET);
