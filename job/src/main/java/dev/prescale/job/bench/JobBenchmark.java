@@ -14,6 +14,7 @@ import dev.prescale.job.pipeline.EngineDecider;
 import dev.prescale.job.pipeline.InteractionEventTime;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -440,13 +441,27 @@ public final class JobBenchmark {
         return sorted.get((int) Math.floor(q * (sorted.size() - 1)));
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+    /**
+     * Deletes a run's directory. Flink may still be discarding a checkpoint of the finished job in it
+     * (one in flight when the bounded input ended): files vanish or appear under the walk, so it tries again.
+     */
+    private static void deleteTree(Path dir) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (!Files.exists(dir)) {
+                    return;
+                }
+                try (Stream<Path> s = Files.walk(dir)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                return;
+            } catch (UncheckedIOException | IOException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(500);
             }
         }
     }
