@@ -17,10 +17,14 @@ public class TargetPartial {
 
     public TargetPartial() {}
 
+    /** An empty partial of a target. */
+    public TargetPartial(String target) {
+        this.target = target;
+    }
+
     /** A partial of one forecast. */
     public static TargetPartial of(GroupForecast f) {
-        TargetPartial p = new TargetPartial();
-        p.target = f.target;
+        TargetPartial p = new TargetPartial(f.target);
         p.add(f);
         return p;
     }

@@ -1,7 +1,6 @@
 package dev.prescale.job.pipeline;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,31 +77,20 @@ public class TargetPreAggregator extends AbstractStreamOperator<TargetPartial>
             emit(TargetPartial.of(f)); // its window was decided already: the decisions count and log it
             return;
         }
-        open.computeIfAbsent(f.windowEnd, e -> new LinkedHashMap<>())
-                .computeIfAbsent(f.target, t -> {
-                    TargetPartial p = new TargetPartial();
-                    p.target = t;
-                    return p;
-                })
-                .add(f);
+        open.computeIfAbsent(f.windowEnd, e -> new LinkedHashMap<>()).computeIfAbsent(f.target, TargetPartial::new).add(f);
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         watermark = Math.max(watermark, mark.getTimestamp());
-        // Windows decided at this watermark: windowEnd - 1 <= watermark.
-        if (watermark < Long.MAX_VALUE) {
-            emit(open.headMap(watermark + 1, true));
-        } else {
-            emit(open);
-        }
+        emitDecided(watermark);
         super.processWatermark(mark); // after the partials of the windows it closes
     }
 
     @Override
     public void processWatermarkStatus(WatermarkStatus status) throws Exception {
         if (status.isIdle()) {
-            emit(open); // the decisions' event time may pass these windows without this channel
+            emitDecided(Long.MAX_VALUE); // the decisions' event time may pass these windows without this channel
         }
         super.processWatermarkStatus(status);
     }
@@ -119,12 +107,12 @@ public class TargetPreAggregator extends AbstractStreamOperator<TargetPartial>
 
     @Override
     public void endInput() {
-        emit(open);
+        emitDecided(Long.MAX_VALUE);
     }
 
     @Override
     public void finish() throws Exception {
-        emit(open);
+        emitDecided(Long.MAX_VALUE);
         super.finish();
     }
 
@@ -137,13 +125,12 @@ public class TargetPreAggregator extends AbstractStreamOperator<TargetPartial>
         return n;
     }
 
-    private void emit(Map<Long, Map<String, TargetPartial>> windows) {
-        Iterator<Map<String, TargetPartial>> it = windows.values().iterator();
-        while (it.hasNext()) {
-            for (TargetPartial p : it.next().values()) {
+    /** Sends the partials of every window decided at this watermark (windowEnd - 1 &lt;= it; MAX_VALUE: all), oldest first. */
+    private void emitDecided(long upTo) {
+        while (!open.isEmpty() && open.firstKey() - 1 <= upTo) {
+            for (TargetPartial p : open.pollFirstEntry().getValue().values()) {
                 emit(p);
             }
-            it.remove();
         }
     }
 

@@ -98,13 +98,20 @@ class TargetDecisionFunctionTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> harness(long coldLeadSeconds)
             throws Exception {
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new TargetDecisionFunction(new RecordingDecider(coldLeadSeconds))),
+        return harness(new RecordingDecider(coldLeadSeconds));
+    }
+
+    /** The decision function with this decider in an opened keyed harness (heap state). */
+    static KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> harness(TargetDecider decider)
+            throws Exception {
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new TargetDecisionFunction(decider)),
                 (TargetPartial p) -> p.target, (Utilization u) -> u.target, Types.STRING);
         h.open();
         return h;
     }
 
-    private static List<ScalingDecision> decisions(KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> h) {
+    /** The decisions in a harness's output, in order. */
+    static List<ScalingDecision> decisions(KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> h) {
         List<ScalingDecision> l = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord) {

@@ -10,9 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
@@ -83,18 +81,13 @@ class TargetPreAggregatorTest {
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> decisions() throws Exception {
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new TargetDecisionFunction(new EchoDecider())),
-                (TargetPartial p) -> p.target, (Utilization u) -> u.target, Types.STRING);
-        h.open();
-        return h;
+        return TargetDecisionFunctionTest.harness(new EchoDecider());
     }
 
     private static List<String> reasons(KeyedTwoInputStreamOperatorTestHarness<String, TargetPartial, Utilization, ScalingDecision> h) {
         List<String> out = new ArrayList<>();
-        for (Object o : h.getOutput()) {
-            if (o instanceof StreamRecord<?> r) {
-                out.add(((ScalingDecision) r.getValue()).reason);
-            }
+        for (ScalingDecision d : TargetDecisionFunctionTest.decisions(h)) {
+            out.add(d.reason);
         }
         return out;
     }
