@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -281,19 +282,23 @@ public final class JobBenchmark {
     }
 
     private KafkaSource<String> source() {
-        return KafkaSource.<String>builder()
+        KafkaSourceBuilder<String> b = KafkaSource.<String>builder()
                 .setBootstrapServers(bootstrap)
                 .setTopics(load.topic())
                 .setGroupId("bench-" + UUID.randomUUID())
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setBounded(OffsetsInitializer.latest())
                 .setDeserializer(new PayloadDeserializationSchema())
-                .setProperty("isolation.level", "read_committed")
-                // Small fetches per partition: one reader takes both partitions in turns. With watermarks
-                // assigned after parsing a partition read 1 MB behind the other was late (BENCHMARKS.md);
-                // with watermarks per partition in the source (above) the fetch size no longer matters.
-                .setProperty("max.partition.fetch.bytes", opt("max-partition-fetch-bytes", "32768"))
-                .build();
+                .setProperty("isolation.level", "read_committed");
+        // Kafka's fetch sizes, as the job's own source has them (1 MB per partition). Earlier passes read
+        // 32 KB per partition fetch, set when watermarks were assigned after parsing and a partition read
+        // 1 MB behind the other was late; watermarks per partition in the source ended that. Small
+        // fetches left the source waiting for the fetcher (BENCHMARKS.md, seventh pass).
+        String fetchBytes = opt("max-partition-fetch-bytes", null);
+        if (fetchBytes != null) {
+            b.setProperty("max.partition.fetch.bytes", fetchBytes);
+        }
+        return b.build();
     }
 
     /** The job's configuration for one run: one-minute windows, every group to one target. */
