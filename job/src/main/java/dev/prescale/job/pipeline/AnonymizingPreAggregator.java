@@ -15,16 +15,18 @@ import org.apache.flink.util.OutputTag;
  * on {@link DeadLetters#TAG}), pseudonymization and pre-aggregation ({@link PreAggregatingOperator})
  * in one operator. It gives the same partials, dead letters and late records as
  * {@link ValidateAndAnonymize} followed by {@link LocalDemandPreAggregator}, but a group's partial
- * only needs each of its users once: the HMAC and the distinct-user hash run once per user, group
- * and window instead of once per interaction (at 50 interactions of 8 users per group and window,
- * 8 instead of 50).
+ * only needs each of its users once: the HMAC and the distinct-user hash run at most once per user,
+ * group and window instead of once per interaction (at 50 interactions of 8 users per group and
+ * window, 8 instead of 50), and not at all for a user whose pseudonym's hash is still in the
+ * {@link PseudonymHashCache} from another group or an earlier window.
  *
  * <p>To know who was counted, a partial remembers a fingerprint of each user's raw id (a 63-bit
  * {@link DistinctUsers#hash}, in {@link Held#fingerprints}; not the id itself: comparing ids read
  * two more objects per interaction, mostly cache misses at 10,000 groups): in heap, inside this
  * operator, until the partial is sent (at the latest before the next checkpoint barrier); raw ids
  * still reach no state, output or log. Late interactions leave pseudonymized. A group with more
- * than {@link #REMEMBERED_USERS} users in a window has the further ones pseudonymized per interaction.
+ * than {@link #REMEMBERED_USERS} users in a window has the further ones looked up per interaction
+ * (pseudonymized again when the cache lost them).
  */
 public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
     private static final long serialVersionUID = 1L;
@@ -33,10 +35,16 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
     static final int REMEMBERED_USERS = 64;
     /** Fingerprints a new partial has room for before its array grows. */
     static final int INITIAL_FINGERPRINTS = 8;
+    /**
+     * Slots of the pseudonym-hash cache (4 MB): most of 100,000 users stay in it from one window to
+     * the next (a direct-mapped cache keeps about e^(-users / slots) of them).
+     */
+    static final int PSEUDONYM_CACHE_SLOTS = 1 << 18;
 
     private final InteractionAdmission admission;
     private final HmacKeySource keySource;
     private transient UserPseudonymizer pseudonymizer;
+    private transient PseudonymHashCache pseudonymHashes;
     /** The admission's callbacks, made once rather than per record. */
     private transient LongSupplier processingTime;
     private transient UnaryOperator<String> pseudonym;
@@ -58,6 +66,7 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
     public void open() throws Exception {
         super.open();
         pseudonymizer = new UserPseudonymizer(keySource.load());
+        pseudonymHashes = new PseudonymHashCache(PSEUDONYM_CACHE_SLOTS);
         processingTime = getProcessingTimeService()::getCurrentProcessingTime;
         pseudonym = pseudonymizer::pseudonym;
         deadLetters = getMetricGroup().counter("deadLetters");
@@ -86,10 +95,24 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
 
     @Override
     void addUser(Interaction i, Held held) {
-        if (i.user != null && addIfNew(held, DistinctUsers.hash(i.user))) {
-            pseudonymized.inc();
-            held.partial.sums.users.add(pseudonymizer.pseudonym(i.user));
+        if (i.user == null) {
+            return;
         }
+        long fingerprint = DistinctUsers.hash(i.user);
+        if (addIfNew(held, fingerprint)) {
+            held.partial.sums.users.addHash(pseudonymHash(i.user, fingerprint));
+        }
+    }
+
+    /** {@link DistinctUsers#hash} of the user's pseudonym: from the cache, or computed (an HMAC) and cached. */
+    private long pseudonymHash(String user, long fingerprint) {
+        long h = pseudonymHashes.get(fingerprint);
+        if (h == PseudonymHashCache.ABSENT) {
+            pseudonymized.inc();
+            h = DistinctUsers.hash(pseudonymizer.pseudonym(user));
+            pseudonymHashes.put(fingerprint, h);
+        }
+        return h;
     }
 
     /**
@@ -107,7 +130,7 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
             }
         }
         if (n == REMEMBERED_USERS) {
-            return true; // full: pseudonymized again each time (the set ignores the repeat)
+            return true; // full: looked up again each time (the set ignores the repeat)
         }
         if (n == seen.length) {
             held.fingerprints = seen = Arrays.copyOf(seen, Math.min(REMEMBERED_USERS, Math.max(1, n * 2)));
@@ -117,7 +140,7 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
         return true;
     }
 
-    /** How many pseudonyms were computed for partials so far (tests: once per user, group and window). */
+    /** How many pseudonyms were computed for partials so far (tests: at most once per user, group and window). */
     long pseudonymizations() {
         return pseudonymized.getCount();
     }

@@ -72,7 +72,7 @@ class AnonymizingPreAggregatorTest {
     }
 
     @Test
-    void eachUserIsPseudonymizedOncePerGroupAndWindow() throws Exception {
+    void eachUserIsCountedOncePerGroupAndWindowAndPseudonymizedOnceWhileCached() throws Exception {
         try (var fused = fused(0, 100_000)) {
             for (int n = 0; n < 50; n++) {
                 process(fused, payload(NOW + n, "raw-" + (n % 8), "g1"), NOW + n);
@@ -81,11 +81,36 @@ class AnonymizingPreAggregatorTest {
             process(fused, payload(NOW + W, "raw-0", "g1"), NOW + W); // the next window: counted again
             fused.processWatermark(new Watermark(Long.MAX_VALUE));
             AnonymizingPreAggregator op = (AnonymizingPreAggregator) fused.getOperator();
-            assertThat(op.pseudonymizations()).isEqualTo(8 + 8 + 1);
+            // g2's users and the next window's user are the same people: their hashes come from the cache.
+            assertThat(op.pseudonymizations()).isEqualTo(8);
             List<PartialDemand> out = fused.extractOutputValues();
             assertThat(out).extracting(p -> p.sums.users.size()).containsExactly(8, 8, 1);
             assertThat(out.get(0).sums.users.hashes).isEqualTo(out.get(1).sums.users.hashes);
+            assertThat(out.get(2).sums.users.hashes).containsExactly(DistinctUsers.hash(pseudonym("raw-0")));
         }
+    }
+
+    @Test
+    void usersTheCacheLostArePseudonymizedAgainToTheSameHash() throws Exception {
+        int users = AnonymizingPreAggregator.PSEUDONYM_CACHE_SLOTS * 2;
+        List<long[]> windows = new ArrayList<>();
+        long hmacs = 0;
+        try (var fused = fused(0, 10_000_000)) {
+            for (int window = 0; window < 2; window++) {
+                for (int u = 0; u < users; u++) {
+                    process(fused, payload(NOW + window * W, "raw-" + u, "g" + (u % 1_000)), NOW + window * W);
+                }
+                fused.processWatermark(new Watermark(NOW + (window + 1) * W - 1));
+                List<PartialDemand> out = fused.extractOutputValues();
+                windows.add(out.stream().skip(window * 1_000L).flatMapToLong(p -> Arrays.stream(p.sums.users.hashes))
+                        .sorted().toArray());
+            }
+            hmacs = ((AnonymizingPreAggregator) fused.getOperator()).pseudonymizations();
+        }
+        // Twice as many users as slots: the second window finds at most half of them.
+        assertThat(hmacs).isGreaterThanOrEqualTo(users + users / 2L).isLessThan(2L * users);
+        assertThat(windows.get(0)).hasSize(users).isEqualTo(windows.get(1));
+        assertThat(windows.get(0)).contains(DistinctUsers.hash(pseudonym("raw-0")), DistinctUsers.hash(pseudonym("raw-" + (users - 1))));
     }
 
     @Test
@@ -99,8 +124,8 @@ class AnonymizingPreAggregatorTest {
             }
             fused.processWatermark(new Watermark(Long.MAX_VALUE));
             AnonymizingPreAggregator op = (AnonymizingPreAggregator) fused.getOperator();
-            int remembered = AnonymizingPreAggregator.REMEMBERED_USERS;
-            assertThat(op.pseudonymizations()).isEqualTo(remembered + 3L * (users - remembered));
+            // Beyond the remembered ones each interaction looks its user up again, and finds it in the cache.
+            assertThat(op.pseudonymizations()).isEqualTo(users);
             assertThat(fused.extractOutputValues()).singleElement().satisfies(p -> assertThat(p.sums.users.size()).isEqualTo(users));
         }
     }
@@ -200,6 +225,11 @@ class AnonymizingPreAggregatorTest {
     private static void process(OneInputStreamOperatorTestHarness<String, ?> h, String payload, long stamp) throws Exception {
         stamp(payload);
         h.processElement(new StreamRecord<>(payload, stamp));
+    }
+
+    /** The pseudonym the job gives a raw id under the test's key. */
+    private String pseudonym(String raw) throws Exception {
+        return new UserPseudonymizer(key.load()).pseudonym(raw);
     }
 
     private static String payload(long ts, String user, String group) {
