@@ -28,6 +28,21 @@ public final class InteractionValidator implements Serializable {
     /** Dead-letter payloads are cut to this many characters so one huge record cannot stall the DLQ. */
     public static final int MAX_PAYLOAD_CHARS = 10_000;
 
+    /** The payload fields read, in slot order (the constants below). */
+    private static final TopLevelScalars.FieldNames FIELDS = new TopLevelScalars.FieldNames(
+            "ts", "user", "group", "kind", "name", "cpuMillis", "durationMs", "memMb", "bytesRead", "bytesWritten", "netBytes");
+    private static final int TS = 0;
+    private static final int USER = 1;
+    private static final int GROUP = 2;
+    private static final int KIND = 3;
+    private static final int NAME = 4;
+    private static final int CPU_MILLIS = 5;
+    private static final int DURATION_MS = 6;
+    private static final int MEM_MB = 7;
+    private static final int BYTES_READ = 8;
+    private static final int BYTES_WRITTEN = 9;
+    private static final int NET_BYTES = 10;
+
     private final String topic;
 
     public InteractionValidator(String topic) {
@@ -51,27 +66,34 @@ public final class InteractionValidator implements Serializable {
             return reject(payload, "empty record", clock.getAsLong());
         }
         try {
-            JsonNode root = JsonFields.parseObject(payload);
+            // Streamed, not read as a tree: the same checks and reasons, at a fraction of the cost.
+            TopLevelScalars f = new TopLevelScalars(FIELDS);
+            f.read(payload);
             Interaction i = new Interaction();
-            i.ts = JsonFields.requiredTimestamp(root, "ts");
-            i.user = JsonFields.requiredText(root, "user", MAX_TEXT);
-            i.group = JsonFields.requiredText(root, "group", MAX_TEXT);
-            String kind = JsonFields.requiredText(root, "kind", MAX_TEXT);
-            try {
-                i.kind = Interaction.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new Invalid("unknown kind " + kind + " (API_CALL, DATA_ACCESS or UI)");
-            }
-            i.name = JsonFields.optionalText(root, "name", MAX_TEXT);
-            i.cpuMillis = JsonFields.optionalAmount(root, "cpuMillis", MAX_CPU_MILLIS);
-            i.durationMs = JsonFields.optionalAmount(root, "durationMs", MAX_DURATION_MS);
-            i.memMb = JsonFields.optionalAmount(root, "memMb", MAX_MEM_MB);
-            i.bytesRead = JsonFields.optionalAmount(root, "bytesRead", MAX_BYTES);
-            i.bytesWritten = JsonFields.optionalAmount(root, "bytesWritten", MAX_BYTES);
-            i.netBytes = JsonFields.optionalAmount(root, "netBytes", MAX_BYTES);
+            i.ts = f.requiredTimestamp(TS);
+            i.user = f.requiredText(USER, MAX_TEXT);
+            i.group = f.requiredText(GROUP, MAX_TEXT);
+            String kind = f.requiredText(KIND, MAX_TEXT);
+            i.kind = kindOf(kind);
+            i.name = f.optionalText(NAME, MAX_TEXT);
+            i.cpuMillis = f.optionalAmount(CPU_MILLIS, MAX_CPU_MILLIS);
+            i.durationMs = f.optionalAmount(DURATION_MS, MAX_DURATION_MS);
+            i.memMb = f.optionalAmount(MEM_MB, MAX_MEM_MB);
+            i.bytesRead = f.optionalAmount(BYTES_READ, MAX_BYTES);
+            i.bytesWritten = f.optionalAmount(BYTES_WRITTEN, MAX_BYTES);
+            i.netBytes = f.optionalAmount(NET_BYTES, MAX_BYTES);
             return Validated.ok(i);
         } catch (Invalid e) {
             return reject(payload, e.getMessage(), clock.getAsLong());
+        }
+    }
+
+    /** The kind, in any case. */
+    private static Interaction.Kind kindOf(String kind) throws Invalid {
+        try {
+            return Interaction.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Invalid("unknown kind " + kind + " (API_CALL, DATA_ACCESS or UI)");
         }
     }
 

@@ -42,7 +42,11 @@ final class JsonFields {
         if (!n.isIntegralNumber() || !n.canConvertToLong()) {
             throw new Invalid(field + " is not an integer epoch-millisecond timestamp");
         }
-        long v = n.longValue();
+        return checkTimestamp(field, n.longValue());
+    }
+
+    /** The timestamp if it lies in [{@link #MIN_TS}, {@link #MAX_TS}). */
+    static long checkTimestamp(String field, long v) throws Invalid {
         if (v < MIN_TS || v >= MAX_TS) {
             throw new Invalid(field + " " + v + " is outside [2000-01-01, 2100-01-01) in epoch milliseconds");
         }
@@ -57,7 +61,12 @@ final class JsonFields {
         if (!n.isTextual()) {
             throw new Invalid(field + " is not a string");
         }
-        String s = n.textValue().trim();
+        return checkText(field, n.textValue(), maxLength);
+    }
+
+    /** The text trimmed, if not empty, not too long and free of control characters. */
+    static String checkText(String field, String text, int maxLength) throws Invalid {
+        String s = text.trim();
         if (s.isEmpty()) {
             throw new Invalid(field + " is empty");
         }
@@ -89,7 +98,11 @@ final class JsonFields {
         if (!n.isNumber()) {
             throw new Invalid(field + " is not a number");
         }
-        double v = n.doubleValue();
+        return checkAmount(field, n.doubleValue(), max);
+    }
+
+    /** The amount if finite, not negative and no larger than {@code max}. */
+    static Double checkAmount(String field, double v, double max) throws Invalid {
         if (!Double.isFinite(v)) {
             throw new Invalid(field + " is not finite");
         }
