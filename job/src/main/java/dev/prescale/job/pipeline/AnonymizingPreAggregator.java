@@ -100,7 +100,7 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
         }
         long fingerprint = DistinctUsers.hash(i.user);
         if (addIfNew(held, fingerprint)) {
-            held.partial.sums.users.addHash(pseudonymHash(i.user, fingerprint));
+            held.users.addHash(pseudonymHash(i.user, fingerprint));
         }
     }
 

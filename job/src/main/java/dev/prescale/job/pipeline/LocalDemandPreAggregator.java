@@ -29,7 +29,7 @@ public class LocalDemandPreAggregator extends PreAggregatingOperator<Interaction
     @Override
     void addUser(Interaction i, Held held) {
         if (i.user != null) {
-            held.partial.sums.users.add(i.user);
+            held.users.add(i.user);
         }
     }
 

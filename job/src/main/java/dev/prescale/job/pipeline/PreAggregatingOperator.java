@@ -1,9 +1,7 @@
 package dev.prescale.job.pipeline;
 
 import dev.prescale.connectors.records.Interaction;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -51,19 +49,26 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
     protected final OutputTag<Interaction> lateTag;
 
     /** Window start -> group -> sums; sorted by start so a watermark flushes a prefix. */
-    private transient TreeMap<Long, Map<String, Held>> open;
+    private transient TreeMap<Long, HeldByGroup> open;
     private transient int keys;
     /** The window the previous element went to (most do), to skip the boxed TreeMap lookup. */
     private transient long lastStart;
-    private transient Map<String, Held> lastGroups;
+    private transient HeldByGroup lastGroups;
     private transient long watermark;
     private transient DemandAggregator adder;
     private transient Counter preAggregated;
     private transient Counter emitted;
 
-    /** One group's sums in one window, and the fingerprints a subclass keeps beside them until they are sent. */
-    static final class Held {
-        final PartialDemand partial;
+    /**
+     * One group's sums in one window (the amounts and users of a {@link DemandAccumulator}, in this
+     * object rather than behind two more: one cache miss per interaction fewer), and the fingerprints
+     * a subclass keeps beside them until they are sent as a {@link PartialDemand}.
+     */
+    static final class Held extends DemandAccumulator {
+        final String group;
+        /** {@link HeldByGroup#spread} of the group's String hash. */
+        final int hash;
+        final long windowStart;
         /**
          * Fingerprints of the raw ids counted so far ({@link AnonymizingPreAggregator}; heap only,
          * never sent, dropped with the partial); the first {@link #fingerprintCount} are used.
@@ -71,9 +76,26 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
         long[] fingerprints;
         int fingerprintCount;
 
-        Held(PartialDemand partial, int fingerprintCapacity) {
-            this.partial = partial;
+        Held(String group, long windowStart, int fingerprintCapacity) {
+            this.group = group;
+            this.hash = HeldByGroup.spread(group.hashCode());
+            this.windowStart = windowStart;
             this.fingerprints = fingerprintCapacity == 0 ? NO_FINGERPRINTS : new long[fingerprintCapacity];
+        }
+
+        /** The sums as the record sent downstream (a plain {@link DemandAccumulator}: the POJO the window expects). */
+        PartialDemand toPartial() {
+            PartialDemand p = new PartialDemand(group, windowStart);
+            DemandAccumulator sums = p.sums;
+            sums.cpuMillis = cpuMillis;
+            sums.memMbMillis = memMbMillis;
+            sums.netBytes = netBytes;
+            sums.bytesWritten = bytesWritten;
+            sums.apiCalls = apiCalls;
+            sums.dataAccesses = dataAccesses;
+            sums.uiEvents = uiEvents;
+            sums.users = users;
+            return p;
         }
     }
 
@@ -122,16 +144,16 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
         preAggregated.inc();
         if (maxTimestamp <= watermark) {
             // Closed but within the allowed lateness: the window re-fires now, as for the element itself.
-            Held alone = new Held(new PartialDemand(i.group, start), fingerprintCapacity());
+            Held alone = new Held(i.group, start, fingerprintCapacity());
             add(i, alone);
-            emit(alone.partial);
+            emit(alone);
             return;
         }
-        Map<String, Held> groups = groupsOf(start);
+        HeldByGroup groups = groupsOf(start);
         Held h = groups.get(i.group);
         if (h == null) {
-            h = new Held(new PartialDemand(i.group, start), fingerprintCapacity());
-            groups.put(i.group, h);
+            h = new Held(i.group, start, fingerprintCapacity());
+            groups.add(h);
             keys++;
         }
         add(i, h);
@@ -141,7 +163,7 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
     }
 
     private void add(Interaction i, Held h) {
-        adder.addAmounts(i, h.partial.sums);
+        adder.addAmounts(i, h);
         addUser(i, h);
     }
 
@@ -151,7 +173,7 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
         // Windows whose max timestamp the watermark reached: start <= watermark - (size - 1).
         long lastClosedStart = watermark - (windowMillis - 1);
         if (lastClosedStart <= watermark) { // else it underflowed: no window can have closed yet
-            Iterator<Map<String, Held>> closed = open.headMap(lastClosedStart, true).values().iterator();
+            Iterator<HeldByGroup> closed = open.headMap(lastClosedStart, true).values().iterator();
             while (closed.hasNext()) {
                 emitWindow(closed.next());
                 closed.remove();
@@ -193,9 +215,9 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
         return keys;
     }
 
-    private Map<String, Held> groupsOf(long start) {
+    private HeldByGroup groupsOf(long start) {
         if (lastGroups == null || start != lastStart) {
-            lastGroups = open.computeIfAbsent(start, s -> new HashMap<>());
+            lastGroups = open.computeIfAbsent(start, s -> new HeldByGroup());
             lastStart = start;
         }
         return lastGroups;
@@ -207,7 +229,7 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
     }
 
     private void emitAll() {
-        for (Map<String, Held> groups : open.values()) {
+        for (HeldByGroup groups : open.values()) {
             emitWindow(groups);
         }
         open.clear();
@@ -215,15 +237,16 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
         keys = 0;
     }
 
-    private void emitWindow(Map<String, Held> groups) {
-        for (Held h : groups.values()) {
-            emit(h.partial);
+    private void emitWindow(HeldByGroup groups) {
+        for (int k = 0; k < groups.size(); k++) {
+            emit(groups.at(k));
         }
         keys -= groups.size();
     }
 
-    private void emit(PartialDemand p) {
+    private void emit(Held h) {
         emitted.inc();
+        PartialDemand p = h.toPartial();
         output.collect(new StreamRecord<>(p, p.windowStart + windowMillis - 1));
     }
 }
