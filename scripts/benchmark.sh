@@ -13,6 +13,8 @@
 # --parallelism N, --model snaive|DIR, --context 2d, --state-backend rocksdb|hashmap,
 # --checkpoint-interval 10s, --local-aggregation true|false (window.localAggregation), --work-dir /tmp/prescale-bench,
 # --max-partition-fetch-bytes N (the benchmark's Kafka source; Kafka's default 1 MB, as the job's),
+# --max-poll-records N, --element-queue N (the benchmark's Kafka source: Kafka's max.poll.records, Flink's
+# source.reader.element.queue.capacity; both jobs),
 # --flink key=value,key=value (more Flink settings for both jobs), --prefill-history true (whole-job runs start
 # from a savepoint in which every group already has a full context of history: steady state).
 #

@@ -298,10 +298,18 @@ public final class JobBenchmark {
         if (fetchBytes != null) {
             b.setProperty("max.partition.fetch.bytes", fetchBytes);
         }
+        // Experiments (BENCHMARKS.md, eighth pass): records per poll, and fetched batches queued for the task.
+        String pollRecords = opt("max-poll-records", null);
+        if (pollRecords != null) {
+            b.setProperty("max.poll.records", pollRecords);
+        }
+        String queue = opt("element-queue", null);
+        if (queue != null) {
+            b.setProperty("source.reader.element.queue.capacity", queue);
+        }
         return b.build();
     }
 
-    /** The job's configuration for one run: one-minute windows, every group to one target. */
     /**
      * With {@code --prefill-history true}: a savepoint (written once per benchmark by
      * {@link HistoryPrefill}) in which every group already has a full context of history up to the load's first
@@ -330,6 +338,7 @@ public final class JobBenchmark {
         }
     }
 
+    /** The job's configuration for one run: one-minute windows, every group to one target. */
     private PrescaleConfig config(Path dir, int parallelism, int restPort, String savepoint) throws IOException {
         Files.createDirectories(dir);
         Path key = dir.resolve("hmac.key");
