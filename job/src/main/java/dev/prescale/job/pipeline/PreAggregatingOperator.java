@@ -61,7 +61,7 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
 
     /**
      * One group's sums in one window (the amounts and users of a {@link DemandAccumulator}, in this
-     * object rather than behind two more: one cache miss per interaction fewer), and the fingerprints
+     * object rather than behind two more: two cache misses per interaction fewer), and the fingerprints
      * a subclass keeps beside them until they are sent as a {@link PartialDemand}.
      */
     static final class Held extends DemandAccumulator {
