@@ -21,7 +21,7 @@ import java.util.Arrays;
 final class TopLevelScalars {
 
     /** What a slot holds after {@link #read}. */
-    enum Kind { ABSENT, NULL, TEXT, INTEGER, BIG_INTEGER, FLOAT, OTHER }
+    enum Kind { ABSENT, NULL, TEXT, INTEGER, OTHER_NUMBER, OTHER }
 
     private static final JsonFactory FACTORY = Json.mapper().getFactory();
 
@@ -124,12 +124,12 @@ final class TopLevelScalars {
                     kinds[slot] = Kind.INTEGER;
                     longs[slot] = p.getLongValue();
                 } else {
-                    kinds[slot] = Kind.BIG_INTEGER; // beyond a long
+                    kinds[slot] = Kind.OTHER_NUMBER; // beyond a long
                     doubles[slot] = p.getDoubleValue();
                 }
                 break;
             case VALUE_NUMBER_FLOAT:
-                kinds[slot] = Kind.FLOAT;
+                kinds[slot] = Kind.OTHER_NUMBER;
                 doubles[slot] = p.getDoubleValue();
                 break;
             default:
@@ -138,14 +138,23 @@ final class TopLevelScalars {
         }
     }
 
+    /** Absent or JSON null: what the tree-based checks treat alike. */
+    private boolean isMissing(int slot) {
+        return kinds[slot] == Kind.ABSENT || kinds[slot] == Kind.NULL;
+    }
+
+    /** The slot's kind; {@link Invalid} "missing field" when {@link #isMissing}. */
+    private Kind required(int slot) throws Invalid {
+        if (isMissing(slot)) {
+            throw new Invalid("missing field " + names.name(slot));
+        }
+        return kinds[slot];
+    }
+
     /** An integer epoch-millisecond timestamp in [2000-01-01, 2100-01-01): {@link JsonFields#requiredTimestamp}. */
     long requiredTimestamp(int slot) throws Invalid {
         String field = names.name(slot);
-        Kind k = kinds[slot];
-        if (k == Kind.ABSENT || k == Kind.NULL) {
-            throw new Invalid("missing field " + field);
-        }
-        if (k != Kind.INTEGER) {
+        if (required(slot) != Kind.INTEGER) {
             throw new Invalid(field + " is not an integer epoch-millisecond timestamp");
         }
         return JsonFields.checkTimestamp(field, longs[slot]);
@@ -154,11 +163,7 @@ final class TopLevelScalars {
     /** A trimmed, non-empty string without control characters: {@link JsonFields#requiredText}. */
     String requiredText(int slot, int maxLength) throws Invalid {
         String field = names.name(slot);
-        Kind k = kinds[slot];
-        if (k == Kind.ABSENT || k == Kind.NULL) {
-            throw new Invalid("missing field " + field);
-        }
-        if (k != Kind.TEXT) {
+        if (required(slot) != Kind.TEXT) {
             throw new Invalid(field + " is not a string");
         }
         return JsonFields.checkText(field, texts[slot], maxLength);
@@ -166,20 +171,19 @@ final class TopLevelScalars {
 
     /** {@link #requiredText}, or null when absent or null. */
     String optionalText(int slot, int maxLength) throws Invalid {
-        Kind k = kinds[slot];
-        return k == Kind.ABSENT || k == Kind.NULL ? null : requiredText(slot, maxLength);
+        return isMissing(slot) ? null : requiredText(slot, maxLength);
     }
 
     /** A non-negative finite number no larger than {@code max}, or null when absent: {@link JsonFields#optionalAmount}. */
     Double optionalAmount(int slot, double max) throws Invalid {
-        Kind k = kinds[slot];
-        if (k == Kind.ABSENT || k == Kind.NULL) {
+        if (isMissing(slot)) {
             return null;
         }
+        Kind k = kinds[slot];
         double v;
         if (k == Kind.INTEGER) {
             v = longs[slot];
-        } else if (k == Kind.BIG_INTEGER || k == Kind.FLOAT) {
+        } else if (k == Kind.OTHER_NUMBER) {
             v = doubles[slot];
         } else {
             throw new Invalid(names.name(slot) + " is not a number");

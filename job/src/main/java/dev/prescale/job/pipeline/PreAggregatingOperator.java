@@ -83,18 +83,13 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
             this.fingerprints = fingerprintCapacity == 0 ? NO_FINGERPRINTS : new long[fingerprintCapacity];
         }
 
-        /** The sums as the record sent downstream (a plain {@link DemandAccumulator}: the POJO the window expects). */
-        PartialDemand toPartial() {
+        /**
+         * The sums as the record sent downstream, in a plain {@link DemandAccumulator} (the POJO the
+         * window expects), merged in by {@code adder} so that every field of the accumulator comes along.
+         */
+        PartialDemand toPartial(DemandAggregator adder) {
             PartialDemand p = new PartialDemand(group, windowStart);
-            DemandAccumulator sums = p.sums;
-            sums.cpuMillis = cpuMillis;
-            sums.memMbMillis = memMbMillis;
-            sums.netBytes = netBytes;
-            sums.bytesWritten = bytesWritten;
-            sums.apiCalls = apiCalls;
-            sums.dataAccesses = dataAccesses;
-            sums.uiEvents = uiEvents;
-            sums.users = users;
+            adder.merge(p.sums, this);
             return p;
         }
     }
@@ -246,7 +241,7 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
 
     private void emit(Held h) {
         emitted.inc();
-        PartialDemand p = h.toPartial();
+        PartialDemand p = h.toPartial(adder);
         output.collect(new StreamRecord<>(p, p.windowStart + windowMillis - 1));
     }
 }

@@ -64,7 +64,7 @@ class HeldByGroupTest {
         h.dataAccesses = 2;
         h.uiEvents = 3;
         h.users.addHash(42);
-        PartialDemand p = h.toPartial();
+        PartialDemand p = h.toPartial(new DemandAggregator());
         assertThat(p.group).isEqualTo("g");
         assertThat(p.windowStart).isEqualTo(60_000L);
         assertThat(p.sums.getClass()).as("the POJO the window's serializer knows").isEqualTo(DemandAccumulator.class);
