@@ -43,11 +43,17 @@ import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -59,8 +65,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class PrescaleJob {
 
-    /** Network buffers per channel (and floating per gate) for the pre-aggregation's bursts of partials. */
-    static final int NETWORK_BUFFERS_PER_CHANNEL = 100;
+    /**
+     * The size of a network buffer (and memory-manager page), for the pre-aggregation's bursts of
+     * partials: Flink 2 fixes the buffers of a channel at 10 (2 exclusive, 8 floating per gate).
+     */
+    static final MemorySize NETWORK_SEGMENT_SIZE = MemorySize.parse("256kb");
 
     private PrescaleJob() {}
 
@@ -78,42 +87,46 @@ public final class PrescaleJob {
         // blocks in a small managed block cache, each read re-loaded a large index block (the
         // steady-state benchmark spent its time in RocksIterator.next, 100 % system CPU).
         // Partitioned index/filter blocks load only the partitions a read needs.
-        defaultTo(c, f, "state.backend.rocksdb.memory.partitioned-index-filters", "true");
+        defaultTo(f, RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS, true);
         // Chained operators hand records over without a serializer copy (an Interaction per event,
         // a forecast task per group and window). Safe here: no operator changes a record after
         // emitting it, and those that keep records (the forecast batch, heap state) keep ones
         // made for them. FlinkReplayITCase (heap state) checks the decisions against the offline replay.
-        defaultTo(c, f, PipelineOptions.OBJECT_REUSE.key(), "true");
+        defaultTo(f, PipelineOptions.OBJECT_REUSE, true);
         // Timers in the heap (checkpointed with the keyed state): RocksDB timers cost a write and a
         // delete per group and window in the window operator, for no gain at these counts (one
         // timer per group and open window; 100,000 groups are a few MB).
-        defaultTo(c, f, "state.backend.rocksdb.timer-service.factory", "HEAP");
+        defaultTo(f, RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
         // Incremental checkpoints: a full RocksDB snapshot iterates and rewrites the whole state at every
         // checkpoint (about 0.5 GB at 10,000 groups with two days of history, every 10 s in the
         // benchmark); an incremental one uploads only the SST files written since the last one. The
         // heap backend ignores the setting.
-        defaultTo(c, f, CheckpointingOptions.INCREMENTAL_CHECKPOINTS.key(), "true");
+        defaultTo(f, CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         // Bloom filters: most point lookups of the window state are for keys not there yet (a
         // group's first partial of a window), which without a filter search every level.
-        defaultTo(c, f, "state.backend.rocksdb.use-bloom-filter", "true");
+        defaultTo(f, RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         // The pre-aggregation sends a burst of one partial per group when a window closes and at
-        // every checkpoint (10,000 groups: ~1.5 MB). With Flink's default 10 buffers of 32 KB per
-        // channel the source stalled until the window operator had taken most of it; 100 let it go
-        // on parsing. TaskManager settings: they apply to the embedded cluster (local runs); a
-        // standalone cluster takes them from its own configuration (docs/operations.md).
-        String buffers = String.valueOf(NETWORK_BUFFERS_PER_CHANNEL);
-        defaultTo(c, f, "taskmanager.network.memory.max-buffers-per-channel", buffers);
-        defaultTo(c, f, "taskmanager.network.memory.floating-buffers-per-gate", buffers);
+        // every checkpoint (10,000 groups: ~1.7 MB). Flink 2 gives a channel at most 10 buffers, so
+        // with its 32 KB buffers the source blocked after 320 KB until the window operator had taken
+        // most of the burst (~0.1 s per window, a tenth of the source's time in the benchmark); with
+        // 256 KB the burst fits and the source goes on parsing while the window operator adds it
+        // up. A TaskManager setting: it applies to the embedded cluster (local runs); a standalone
+        // cluster takes it from its own configuration (docs/operations.md).
+        defaultTo(f, TaskManagerOptions.MEMORY_SEGMENT_SIZE, NETWORK_SEGMENT_SIZE);
         if (c.parallelism > 0) {
             f.set(CoreOptions.DEFAULT_PARALLELISM, c.parallelism);
         }
         return f;
     }
 
-    /** Sets a Flink setting to the job's default, unless the configuration's {@code flink:} section gives it. */
-    private static void defaultTo(PrescaleConfig c, Configuration f, String key, String value) {
-        if (!c.flink.containsKey(key)) {
-            f.setString(key, value);
+    /**
+     * Sets a Flink option to the job's default, unless the configuration's {@code flink:} section
+     * (which {@code f} starts from) gives it, by its key or a deprecated one. Typed options, not key strings: an option Flink
+     * drops fails the build instead of being set and silently ignored.
+     */
+    private static <T> void defaultTo(Configuration f, ConfigOption<T> option, T value) {
+        if (!f.contains(option)) {
+            f.set(option, value);
         }
     }
 
