@@ -16,7 +16,9 @@
 # --max-poll-records N, --element-queue N (the benchmark's Kafka source: Kafka's max.poll.records, Flink's
 # source.reader.element.queue.capacity; both jobs),
 # --flink key=value,key=value (more Flink settings for both jobs), --prefill-history true (whole-job runs start
-# from a savepoint in which every group already has a full context of history: steady state).
+# from a savepoint in which every group already has a full context of history: steady state),
+# --fork true (throughput: each run in a JVM of its own, as JMH forks, so that one job's JIT profile does not
+# shape the other's; the JVM options below apply to every run).
 #
 # Environment: BENCH_KAFKA_PORT (19092; a broker of its own under .run/bench, stopped at the end
 # unless it was already running), BENCH_HEAP (3g), BENCH_JFR=FILE (record a JFR profile),

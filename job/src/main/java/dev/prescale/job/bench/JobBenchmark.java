@@ -12,8 +12,10 @@ import dev.prescale.job.io.Sources;
 import dev.prescale.job.io.StreamOutput;
 import dev.prescale.job.pipeline.EngineDecider;
 import dev.prescale.job.pipeline.InteractionEventTime;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -27,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -48,6 +52,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  *   <li>{@code scale}: one whole-job run; state, checkpoint and memory figures.</li>
  * </ul>
  * Options: {@code --bootstrap --groups --windows --per-group --rounds --parallelism --prefill-history --rate
+ * --fork (throughput: each run in a JVM of its own)
  * (events/s per source subtask, 0 = as fast as possible) --checkpoint-interval --model --work-dir
  * --warmup-windows (throughput: also measure both jobs over the windows after these; ratio= then
  * compares those rates, and ratio_including_warmup= the whole runs)}.
@@ -73,7 +78,7 @@ public final class JobBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: JobBenchmark throughput|parallelism|scale [--option value ...]");
+            System.err.println("usage: JobBenchmark throughput|parallelism|scale|run-one [--option value ...]");
             System.exit(2);
         }
         Map<String, String> opts = new LinkedHashMap<>();
@@ -88,6 +93,7 @@ public final class JobBenchmark {
         b.load.ensureLoaded(b.bootstrap);
         switch (args[0]) {
             case "throughput" -> b.throughput();
+            case "run-one" -> b.runOne();
             case "parallelism" -> b.parallelism();
             case "scale" -> b.scale();
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
@@ -109,17 +115,26 @@ public final class JobBenchmark {
         List<Double> passMeasured = new ArrayList<>();
         List<Double> fullMeasured = new ArrayList<>();
         List<Result> fullResults = new ArrayList<>();
+        boolean fork = Boolean.parseBoolean(opt("fork", "false"));
+        System.out.println("fork=" + fork);
         for (int r = 0; r < intOpt("rounds", 2); r++) {
-            Result t = run(false, p);
-            pass.add(t.eventsPerSecond());
-            passMeasured.add(t.eventsPerSecondAfterWarmup());
-            Result f = run(true, p);
-            full.add(f.eventsPerSecond());
-            fullMeasured.add(f.eventsPerSecondAfterWarmup());
-            fullResults.add(f);
+            double[] t = fork ? runForked(false, p) : rates(run(false, p));
+            pass.add(t[0]);
+            passMeasured.add(t[1]);
+            if (fork) {
+                double[] f = runForked(true, p);
+                full.add(f[0]);
+                fullMeasured.add(f[1]);
+            } else {
+                Result f = run(true, p);
+                full.add(f.eventsPerSecond());
+                fullMeasured.add(f.eventsPerSecondAfterWarmup());
+                fullResults.add(f);
+            }
         }
-        Result last = fullResults.get(fullResults.size() - 1);
-        summary(last);
+        if (!fork) {
+            summary(fullResults.get(fullResults.size() - 1)); // forked runs printed their own
+        }
         System.out.printf("passthrough_eps_median=%.0f full_eps_median=%.0f%n", median(pass), median(full));
         String whole = String.format("ratio=%.3f", median(full) / median(pass));
         if (warmupWindows() > 0) {
@@ -132,6 +147,81 @@ public final class JobBenchmark {
         } else {
             ratio = whole;
         }
+    }
+
+    /** The events per second of a run: from its first record, and over the windows after the warm-up. */
+    private static double[] rates(Result r) {
+        return new double[] {r.eventsPerSecond(), r.eventsPerSecondAfterWarmup()};
+    }
+
+    /**
+     * {@code run-one --job whole|passthrough --run-number N}: one run in this JVM, as a child of
+     * {@code throughput --fork true}; prints the run's line (and for the whole job its summary).
+     */
+    private void runOne() throws Exception {
+        runs = intOpt("run-number", 1) - 1;
+        boolean whole = switch (opt("job", "")) {
+            case "whole" -> true;
+            case "passthrough" -> false;
+            default -> throw new IllegalArgumentException("--job must be whole or passthrough: " + opt("job", ""));
+        };
+        Result r = run(whole, intOpt("parallelism", 1));
+        if (whole) {
+            summary(r);
+        }
+    }
+
+    /**
+     * One run in a JVM of its own (same JVM options and classpath), as JMH forks each benchmark: the
+     * JIT's type profiles and compiled code of one job (and of the prefill and the topic's load) no
+     * longer shape the other's. The child's output is passed through; its run line gives the rates.
+     */
+    private double[] runForked(boolean wholeJob, int parallelism) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(JobBenchmark.class.getName());
+        cmd.add("run-one");
+        Map<String, String> childOpts = new LinkedHashMap<>(opts);
+        childOpts.remove("fork");
+        childOpts.put("bootstrap", bootstrap);
+        childOpts.put("job", wholeJob ? "whole" : "passthrough");
+        childOpts.put("parallelism", String.valueOf(parallelism));
+        childOpts.put("run-number", String.valueOf(++runs));
+        String savepoint = wholeJob ? prefilledSavepoint() : null; // written once, here, for every child
+        if (savepoint != null) {
+            childOpts.put("prefill-savepoint", savepoint);
+        }
+        childOpts.forEach((k, v) -> {
+            cmd.add("--" + k);
+            cmd.add(v);
+        });
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        double[] rates = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                System.out.println(line);
+                if (line.startsWith("run=")) {
+                    rates = new double[] {field(line, "eps"), field(line, "eps_after_warmup")};
+                }
+            }
+        }
+        int exit = child.waitFor();
+        if (exit != 0 || rates == null) {
+            throw new IllegalStateException("forked run " + runs + " (" + childOpts.get("job") + ") failed: exit " + exit);
+        }
+        return rates;
+    }
+
+    /** The number after {@code " name="} in a run line. */
+    static double field(String line, String name) {
+        Matcher m = Pattern.compile("(?:^| )" + Pattern.quote(name) + "=([0-9.]+)").matcher(line);
+        if (!m.find()) {
+            throw new IllegalArgumentException("no " + name + "= in: " + line);
+        }
+        return Double.parseDouble(m.group(1));
     }
 
     /** Windows at the start of the load that are not measured (--warmup-windows, default 0). */
@@ -318,6 +408,9 @@ public final class JobBenchmark {
     private String prefilledSavepoint() throws Exception {
         if (!Boolean.parseBoolean(opt("prefill-history", "false"))) {
             return null;
+        }
+        if (prefill == null && opts.containsKey("prefill-savepoint")) {
+            prefill = opt("prefill-savepoint", null); // written by the parent of a forked run
         }
         if (prefill == null) {
             Path dir = workDir.resolve("prefill-savepoint");
