@@ -44,9 +44,6 @@ taskmanager:
   memory:
     process:
       size: $FLINK_TM_MEMORY
-    # The pre-aggregation's burst of partials at each window end and checkpoint: Flink 2 gives a
-    # channel 10 buffers, so their size sets what fits (docs/operations.md).
-    segment-size: 256kb
 parallelism:
   default: 1
 rest:

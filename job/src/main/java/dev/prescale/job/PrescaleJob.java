@@ -46,10 +46,8 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
@@ -64,12 +62,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * target decisions. {@link PrescaleJobMain} wires Kafka; tests and the trace replay wire their own.
  */
 public final class PrescaleJob {
-
-    /**
-     * The size of a network buffer (and memory-manager page), for the pre-aggregation's bursts of
-     * partials: Flink 2 fixes the buffers of a channel at 10 (2 exclusive, 8 floating per gate).
-     */
-    static final MemorySize NETWORK_SEGMENT_SIZE = MemorySize.parse("256kb");
 
     private PrescaleJob() {}
 
@@ -105,14 +97,11 @@ public final class PrescaleJob {
         // Bloom filters: most point lookups of the window state are for keys not there yet (a
         // group's first partial of a window), which without a filter search every level.
         defaultTo(f, RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
-        // The pre-aggregation sends a burst of one partial per group when a window closes and at
-        // every checkpoint (10,000 groups: ~1.7 MB). Flink 2 gives a channel at most 10 buffers, so
-        // with its 32 KB buffers the source blocked after 320 KB until the window operator had taken
-        // most of the burst (~0.1 s per window, a tenth of the source's time in the benchmark); with
-        // 256 KB the burst fits and the source goes on parsing while the window operator adds it
-        // up. A TaskManager setting: it applies to the embedded cluster (local runs); a standalone
-        // cluster takes it from its own configuration (docs/operations.md).
-        defaultTo(f, TaskManagerOptions.MEMORY_SEGMENT_SIZE, NETWORK_SEGMENT_SIZE);
+        // No network-buffer settings: the pre-aggregation's burst of partials when a window closes
+        // (~1.65 MB at 10,000 groups) blocks the source until the window operator has taken most of
+        // it (Flink 2 fixes 10 buffers per channel), ~4 % of its time in the benchmark. Bigger
+        // buffers (taskmanager.memory.segment-size 256kb) removed that wait without raising the
+        // throughput, and raised the decision latency (BENCHMARKS.md, ninth pass).
         if (c.parallelism > 0) {
             f.set(CoreOptions.DEFAULT_PARALLELISM, c.parallelism);
         }
