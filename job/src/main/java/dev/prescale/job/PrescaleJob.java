@@ -110,8 +110,8 @@ public final class PrescaleJob {
 
     /**
      * Sets a Flink option to the job's default, unless the configuration's {@code flink:} section
-     * (which {@code f} starts from) gives it, by its key or a deprecated one. Typed options, not key strings: an option Flink
-     * drops fails the build instead of being set and silently ignored.
+     * (which {@code f} starts from) gives it, by its key or a deprecated one. Typed options, not
+     * key strings: an option Flink drops fails the build instead of being set and silently ignored.
      */
     private static <T> void defaultTo(Configuration f, ConfigOption<T> option, T value) {
         if (!f.contains(option)) {

@@ -60,6 +60,13 @@ class FlinkConfigurationTest {
     }
 
     @Test
+    void aDeprecatedKeyUnderFlinkAlsoOverridesTheDefault() {
+        PrescaleConfig c = new PrescaleConfig();
+        c.flink.put("state.backend.incremental", "false"); // the deprecated key of execution.checkpointing.incremental
+        assertThat(PrescaleJob.flinkConfiguration(c).get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isFalse();
+    }
+
+    @Test
     void everyKeyTheJobSetsIsOneFlinkDeclares() {
         Configuration f = PrescaleJob.flinkConfiguration(new PrescaleConfig());
         assertThat(f.keySet()).isNotEmpty().isSubsetOf(FlinkOptionKeys.declared());
