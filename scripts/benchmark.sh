@@ -23,6 +23,9 @@
 # Environment: BENCH_KAFKA_PORT (19092; a broker of its own under .run/bench, stopped at the end
 # unless it was already running), BENCH_HEAP (3g), BENCH_JFR=FILE (record a JFR profile),
 # BENCH_JAVA_OPTS (more JVM options, such as an -agentpath for async-profiler; split on spaces).
+# One block, read whole before it runs: bash reads a script as it goes, so editing this file
+# during a long run would otherwise change (or break) the run.
+{
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 export KAFKA_PORT="${BENCH_KAFKA_PORT:-19092}"
@@ -85,3 +88,5 @@ export DJL_OFFLINE=true OPT_OUT_TRACKING=true OMP_NUM_THREADS=1
   -Dlog4j2.configurationFile="$PRESCALE_ROOT/scripts/lib/log4j2-bench.properties" \
   -cp "$cp" dev.prescale.job.bench.JobBenchmark "${1:-throughput}" \
   --bootstrap "127.0.0.1:$KAFKA_PORT" "${@:2}"
+exit $?
+}

@@ -25,6 +25,9 @@ public final class FirstOperatorBenchmark {
         int groups = intArg(args, "--groups", 10_000);
         int perGroup = intArg(args, "--per-group", 50);
         int reps = intArg(args, "--reps", 6);
+        if (reps < 2) {
+            throw new IllegalArgumentException("--reps must be at least 2 (the first repetition only warms the JIT): " + reps);
+        }
         int windows = 4;
         long windowMillis = 60_000;
         InteractionLoad load = new InteractionLoad(groups, windows, perGroup, windowMillis, 2);
