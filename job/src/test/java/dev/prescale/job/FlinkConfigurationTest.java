@@ -107,7 +107,7 @@ class FlinkConfigurationTest {
 
     @Test
     void theCatalogHoldsLiveKeysAndNotTheNetworkBufferKeysFlinkDropped() {
-        // The network-buffer settings this job set until Flink 2 removed them (it fixes 10 buffers per channel).
+        // Flink 1's network-buffer settings, which this job still set under Flink 2 (gone there: 10 buffers per channel, fixed).
         Set<String> declared = FlinkOptionKeys.declared();
         assertThat(declared).contains("taskmanager.memory.segment-size", "state.backend.rocksdb.use-bloom-filter")
                 .doesNotContain("taskmanager.network.memory.max-buffers-per-channel",
