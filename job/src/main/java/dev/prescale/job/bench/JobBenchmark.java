@@ -52,10 +52,10 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  *   <li>{@code scale}: one whole-job run; state, checkpoint and memory figures.</li>
  * </ul>
  * Options: {@code --bootstrap --groups --windows --per-group --rounds --parallelism --prefill-history --rate
- * --fork (throughput: each run in a JVM of its own)
  * (events/s per source subtask, 0 = as fast as possible) --checkpoint-interval --model --work-dir
  * --warmup-windows (throughput: also measure both jobs over the windows after these; ratio= then
- * compares those rates, and ratio_including_warmup= the whole runs)}.
+ * compares those rates, and ratio_including_warmup= the whole runs) --fork (throughput: each run in a
+ * JVM of its own)}.
  */
 public final class JobBenchmark {
 
@@ -114,26 +114,25 @@ public final class JobBenchmark {
         List<Double> full = new ArrayList<>();
         List<Double> passMeasured = new ArrayList<>();
         List<Double> fullMeasured = new ArrayList<>();
-        List<Result> fullResults = new ArrayList<>();
         boolean fork = Boolean.parseBoolean(opt("fork", "false"));
         System.out.println("fork=" + fork);
+        Result lastWhole = null;
         for (int r = 0; r < intOpt("rounds", 2); r++) {
             double[] t = fork ? runForked(false, p) : rates(run(false, p));
+            double[] f;
+            if (fork) {
+                f = runForked(true, p);
+            } else {
+                lastWhole = run(true, p);
+                f = rates(lastWhole);
+            }
             pass.add(t[0]);
             passMeasured.add(t[1]);
-            if (fork) {
-                double[] f = runForked(true, p);
-                full.add(f[0]);
-                fullMeasured.add(f[1]);
-            } else {
-                Result f = run(true, p);
-                full.add(f.eventsPerSecond());
-                fullMeasured.add(f.eventsPerSecondAfterWarmup());
-                fullResults.add(f);
-            }
+            full.add(f[0]);
+            fullMeasured.add(f[1]);
         }
-        if (!fork) {
-            summary(fullResults.get(fullResults.size() - 1)); // forked runs printed their own
+        if (lastWhole != null) {
+            summary(lastWhole); // forked runs printed their own
         }
         System.out.printf("passthrough_eps_median=%.0f full_eps_median=%.0f%n", median(pass), median(full));
         String whole = String.format("ratio=%.3f", median(full) / median(pass));
