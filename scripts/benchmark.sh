@@ -7,8 +7,8 @@
 #   scripts/benchmark.sh scale --groups 100000 --windows 3 --per-group 5 --checkpoint-interval 5s
 #       state, checkpoint and memory figures of one whole-job run
 #   scripts/benchmark.sh first-operator [--groups 10000 --per-group 50 --reps 6]
-#       the job's first operator alone, as one operator and as the two it replaces, side by side
-#       (no broker, no cluster); last line: ratio=
+#       the job's first operator alone, as one operator, as the two it replaces and as the pass-through's
+#       parse only, side by side (no broker, no cluster); last line: ratio=
 # More options: --rate EVENTS_PER_S (per source subtask; paces the source like a live producer),
 # --parallelism N, --model snaive|DIR, --context 2d, --state-backend rocksdb|hashmap,
 # --checkpoint-interval 10s, --local-aggregation true|false (window.localAggregation), --work-dir /tmp/prescale-bench,

@@ -1,5 +1,6 @@
 package dev.prescale.job.pipeline;
 
+import dev.prescale.connectors.json.InteractionValidator;
 import dev.prescale.connectors.records.Interaction;
 import dev.prescale.job.bench.InteractionLoad;
 import java.nio.file.Files;
@@ -13,8 +14,10 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 /**
  * Side-by-side benchmark of the job's first operator (BENCHMARKS.md; not a test): the benchmark
  * topic's payloads, validated and stamped as the source does, through {@link ValidateAndAnonymize}
- * then {@link LocalDemandPreAggregator}, and through {@link AnonymizingPreAggregator}, one window
- * of events each in turn; prints nanoseconds per event and the per-window ratio. Run with
+ * then {@link LocalDemandPreAggregator}, and through {@link AnonymizingPreAggregator}, and only
+ * parsed as the throughput benchmark's pass-through does, one window of events each in turn; prints
+ * nanoseconds per event and the per-window ratios (parse only against the one operator: what the
+ * whole job's source thread adds to the pass-through's, without a broker or a cluster). Run with
  * {@code scripts/benchmark.sh first-operator [--groups 10000 --per-group 50 --reps 6]}.
  */
 public final class FirstOperatorBenchmark {
@@ -47,7 +50,9 @@ public final class FirstOperatorBenchmark {
                 new ProcessOperator<>(new ValidateAndAnonymize("interactions", keys, skew, true)));
         validate.open();
         validate.setProcessingTime(now);
-        long[][] nanos = new long[2][reps * windows];
+        InteractionValidator parseOnly = new InteractionValidator("interactions");
+        long valid = 0;
+        long[][] nanos = new long[3][reps * windows];
         int k = 0;
         for (int r = 0; r < reps; r++) {
             // Fresh operators each repetition: the same windows again, with watermarks from the start.
@@ -59,10 +64,15 @@ public final class FirstOperatorBenchmark {
             fused.open();
             fused.setProcessingTime(now);
             for (int w = 0; w < windows; w++) {
-                for (int variant = 0; variant < 2; variant++) {
+                for (int variant = 0; variant < 3; variant++) {
                     long t0 = System.nanoTime();
                     for (int j = w * perWindow; j < (w + 1) * perWindow; j++) {
                         String p = payloads[j];
+                        if (variant == 2) {
+                            // The pass-through's map: one parse, the result discarded.
+                            valid += parseOnly.validate(p, 0).isValid() ? 1 : 0;
+                            continue;
+                        }
                         long ts = source.extractTimestamp(p, 0);
                         if (variant == 0) {
                             validate.processElement(new StreamRecord<>(p, ts));
@@ -90,20 +100,34 @@ public final class FirstOperatorBenchmark {
         }
         validate.close();
         Files.delete(key);
-        String[] names = {"validate + pseudonymize -> pre-aggregate (two operators)", "validate + pseudonymize + pre-aggregate (one)"};
-        for (int v = 0; v < 2; v++) {
+        if (valid != (long) reps * windows * perWindow) {
+            throw new IllegalStateException("parse only: " + valid + " valid payloads");
+        }
+        String[] names = {"validate + pseudonymize -> pre-aggregate (two operators)", "validate + pseudonymize + pre-aggregate (one)",
+            "parse only (the pass-through's map)"};
+        for (int v = 0; v < 3; v++) {
             long[] x = Arrays.copyOfRange(nanos[v], windows, k); // the first repetition warms the JIT
             Arrays.sort(x);
-            System.out.printf("%-58s median %5.0f ns/event (min %5.0f, max %5.0f), source's parse included%n", names[v],
-                    x[x.length / 2] / (double) perWindow, x[0] / (double) perWindow, x[x.length - 1] / (double) perWindow);
+            System.out.printf("%-58s median %5.0f ns/event (min %5.0f, max %5.0f)%s%n", names[v],
+                    x[x.length / 2] / (double) perWindow, x[0] / (double) perWindow, x[x.length - 1] / (double) perWindow,
+                    v < 2 ? ", source's parse included" : "");
         }
-        double[] ratio = new double[k - windows];
-        for (int i = windows; i < k; i++) {
-            ratio[i - windows] = nanos[1][i] / (double) nanos[0][i];
-        }
-        Arrays.sort(ratio);
+        double[] parse = ratios(nanos[2], nanos[1], windows, k);
+        System.out.printf("parse_only_over_one=%.3f (parse only / one operator, per window side by side; min %.3f, max %.3f)%n",
+                parse[parse.length / 2], parse[0], parse[parse.length - 1]);
+        double[] ratio = ratios(nanos[1], nanos[0], windows, k);
         System.out.printf("groups=%d per_group=%d windows_timed=%d%nratio=%.3f (one operator / two, per window side by side; min %.3f, max %.3f)%n",
                 groups, perGroup, ratio.length, ratio[ratio.length / 2], ratio[0], ratio[ratio.length - 1]);
+    }
+
+    /** {@code a[i] / b[i]} for the timed windows {@code from <= i < to}, sorted. */
+    private static double[] ratios(long[] a, long[] b, int from, int to) {
+        double[] r = new double[to - from];
+        for (int i = from; i < to; i++) {
+            r[i - from] = a[i] / (double) b[i];
+        }
+        Arrays.sort(r);
+        return r;
     }
 
     private static int intArg(String[] args, String name, int fallback) {
