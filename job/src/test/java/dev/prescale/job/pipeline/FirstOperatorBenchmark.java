@@ -18,7 +18,8 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
  * parsed as the throughput benchmark's pass-through does, one window of events each in turn; prints
  * nanoseconds per event and the per-window ratios (parse only against the one operator: what the
  * whole job's source thread adds to the pass-through's, without a broker or a cluster). Run with
- * {@code scripts/benchmark.sh first-operator [--groups 10000 --per-group 50 --reps 6]}.
+ * {@code scripts/benchmark.sh first-operator [--groups 10000 --per-group 50 --reps 6 --two true]};
+ * {@code --two false} leaves the two operators out (then {@code ratio=} is parse only / one operator).
  */
 public final class FirstOperatorBenchmark {
 
@@ -28,6 +29,8 @@ public final class FirstOperatorBenchmark {
         int groups = intArg(args, "--groups", 10_000);
         int perGroup = intArg(args, "--per-group", 50);
         int reps = intArg(args, "--reps", 6);
+        // --two false: without the two operators (profiles of the one operator against the parse alone).
+        boolean two = !"false".equals(stringArg(args, "--two", "true"));
         if (reps < 2) {
             throw new IllegalArgumentException("--reps must be at least 2 (the first repetition only warms the JIT): " + reps);
         }
@@ -64,7 +67,7 @@ public final class FirstOperatorBenchmark {
             fused.open();
             fused.setProcessingTime(now);
             for (int w = 0; w < windows; w++) {
-                for (int variant = 0; variant < 3; variant++) {
+                for (int variant = two ? 0 : 1; variant < 3; variant++) {
                     long t0 = System.nanoTime();
                     for (int j = w * perWindow; j < (w + 1) * perWindow; j++) {
                         String p = payloads[j];
@@ -105,7 +108,7 @@ public final class FirstOperatorBenchmark {
         }
         String[] names = {"validate + pseudonymize -> pre-aggregate (two operators)", "validate + pseudonymize + pre-aggregate (one)",
             "parse only (the pass-through's map)"};
-        for (int v = 0; v < 3; v++) {
+        for (int v = two ? 0 : 1; v < 3; v++) {
             long[] x = Arrays.copyOfRange(nanos[v], windows, k); // the first repetition warms the JIT
             Arrays.sort(x);
             System.out.printf("%-58s median %5.0f ns/event (min %5.0f, max %5.0f)%s%n", names[v],
@@ -113,11 +116,17 @@ public final class FirstOperatorBenchmark {
                     v < 2 ? ", source's parse included" : "");
         }
         double[] parse = ratios(nanos[2], nanos[1], windows, k);
-        System.out.printf("parse_only_over_one=%.3f (parse only / one operator, per window side by side; min %.3f, max %.3f)%n",
+        String parseRatio = String.format("%.3f (parse only / one operator, per window side by side; min %.3f, max %.3f)",
                 parse[parse.length / 2], parse[0], parse[parse.length - 1]);
+        System.out.printf("groups=%d per_group=%d windows_timed=%d%n", groups, perGroup, parse.length);
+        if (!two) {
+            System.out.println("ratio=" + parseRatio);
+            return;
+        }
+        System.out.println("parse_only_over_one=" + parseRatio);
         double[] ratio = ratios(nanos[1], nanos[0], windows, k);
-        System.out.printf("groups=%d per_group=%d windows_timed=%d%nratio=%.3f (one operator / two, per window side by side; min %.3f, max %.3f)%n",
-                groups, perGroup, ratio.length, ratio[ratio.length / 2], ratio[0], ratio[ratio.length - 1]);
+        System.out.printf("ratio=%.3f (one operator / two, per window side by side; min %.3f, max %.3f)%n",
+                ratio[ratio.length / 2], ratio[0], ratio[ratio.length - 1]);
     }
 
     /** {@code a[i] / b[i]} for the timed windows {@code from <= i < to}, sorted. */
@@ -131,9 +140,13 @@ public final class FirstOperatorBenchmark {
     }
 
     private static int intArg(String[] args, String name, int fallback) {
+        return Integer.parseInt(stringArg(args, name, String.valueOf(fallback)));
+    }
+
+    private static String stringArg(String[] args, String name, String fallback) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
+                return args[i + 1];
             }
         }
         return fallback;
