@@ -17,14 +17,17 @@ import org.apache.flink.util.OutputTag;
  * {@link ValidateAndAnonymize} followed by {@link LocalDemandPreAggregator}, but a group's partial
  * only needs each of its users once: the HMAC and the distinct-user hash run at most once per user,
  * group and window instead of once per interaction (at 50 interactions of 8 users per group and
- * window, 8 instead of 50), and not at all for a user whose pseudonym's hash is still in the
- * {@link PseudonymHashCache} from another group or an earlier window.
+ * window, 8 instead of 50), and not at all for a user whose pseudonym's hash is known from a
+ * recent partial of the same group (the window before, or this window's partial sent at a
+ * checkpoint barrier: {@link Held#recent}, next to the partial in memory) or is still in the
+ * {@link PseudonymHashCache} from another group or an earlier window (a lookup in 4 MB, mostly a
+ * cache miss).
  *
  * <p>To know who was counted, a partial remembers a fingerprint of each user's raw id (a 63-bit
  * {@link DistinctUsers#hash}, in {@link Held#fingerprints}; not the id itself: comparing ids read
- * two more objects per interaction, mostly cache misses at 10,000 groups): in heap, inside this
- * operator, until the partial is sent (at the latest before the next checkpoint barrier); raw ids
- * still reach no state, output or log. Late interactions leave pseudonymized. A group with more
+ * two more objects per interaction, mostly cache misses at 10,000 groups) beside the hash of the
+ * user's pseudonym: in heap, inside this operator, until the window after the partial's is sent;
+ * raw ids still reach no state, output or log. Late interactions leave pseudonymized. A group with more
  * than {@link #REMEMBERED_USERS} users in a window has the further ones looked up per interaction
  * (pseudonymized again when the cache lost them).
  */
@@ -50,6 +53,7 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
     private transient UnaryOperator<String> pseudonym;
     private transient Counter deadLetters;
     private transient Counter pseudonymized;
+    private transient Counter fromRecent;
 
     /**
      * @param maxClockSkewMillis records further ahead of processing time are dead-lettered; 0: no guard
@@ -71,13 +75,15 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
         pseudonym = pseudonymizer::pseudonym;
         deadLetters = getMetricGroup().counter("deadLetters");
         pseudonymized = getMetricGroup().counter("usersPseudonymized");
+        fromRecent = getMetricGroup().counter("usersFromRecentPartials");
         admission.open();
     }
 
     @Override
     public void processElement(StreamRecord<String> element) throws Exception {
-        Long stamped = element.hasTimestamp() ? element.getTimestamp() : null;
-        Validated<Interaction> v = admission.admit(element.getValue(), stamped, processingTime, pseudonym);
+        boolean stamped = element.hasTimestamp();
+        Validated<Interaction> v = admission.admit(element.getValue(), stamped, stamped ? element.getTimestamp() : 0,
+                processingTime, pseudonym);
         if (!v.isValid()) {
             deadLetters.inc();
             output.collect(DeadLetters.TAG, new StreamRecord<>(v.deadLetter(), element.getTimestamp()));
@@ -99,14 +105,27 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
             return;
         }
         long fingerprint = DistinctUsers.hash(i.user);
-        if (addIfNew(held, fingerprint)) {
-            held.users.addHash(pseudonymHash(i.user, fingerprint));
+        if (seen(held, fingerprint)) {
+            return;
+        }
+        long h = pseudonymHash(i.user, fingerprint, held);
+        if (!remember(held, fingerprint, h)) {
+            held.users.addHash(h); // beyond the remembered users: straight into the set (it ignores repeats)
         }
     }
 
-    /** {@link DistinctUsers#hash} of the user's pseudonym: from the cache, or computed (an HMAC) and cached. */
-    private long pseudonymHash(String user, long fingerprint) {
-        long h = pseudonymHashes.get(fingerprint);
+    /**
+     * {@link DistinctUsers#hash} of the user's pseudonym: from a recent partial of the same group,
+     * from the cache, or computed (an HMAC) and cached.
+     */
+    private long pseudonymHash(String user, long fingerprint, Held held) {
+        Held recent = recentOf(held);
+        long h = recent == null ? PseudonymHashCache.ABSENT : recent.pseudonymHashOf(fingerprint);
+        if (h != PseudonymHashCache.ABSENT) {
+            fromRecent.inc();
+            return h;
+        }
+        h = pseudonymHashes.get(fingerprint);
         if (h == PseudonymHashCache.ABSENT) {
             pseudonymized.inc();
             h = DistinctUsers.hash(pseudonymizer.pseudonym(user));
@@ -116,26 +135,37 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
     }
 
     /**
-     * True if the user with this fingerprint must still be counted into the partial: not remembered
-     * (and remembered now if there is room). Two users of one group and window with the same
-     * fingerprint (odds about n^2 / 2^63) count as one: a count too low by one, the safe side for
-     * k-anonymity.
+     * True if the user with this fingerprint is remembered in the partial (counted already). Two
+     * users of one group and window with the same fingerprint (odds about n^2 / 2^63) count as one:
+     * a count too low by one, the safe side for k-anonymity.
      */
-    static boolean addIfNew(Held held, long fingerprint) {
+    static boolean seen(Held held, long fingerprint) {
         long[] seen = held.fingerprints;
         int n = held.fingerprintCount;
         for (int k = 0; k < n; k++) {
             if (seen[k] == fingerprint) {
-                return false;
+                return true;
             }
         }
+        return false;
+    }
+
+    /**
+     * Remembers a user not {@link #seen} with its pseudonym hash, if there is room; false when
+     * {@link #REMEMBERED_USERS} are remembered already (such users are looked up again each time).
+     */
+    static boolean remember(Held held, long fingerprint, long pseudonymHash) {
+        int n = held.fingerprintCount;
         if (n == REMEMBERED_USERS) {
-            return true; // full: looked up again each time (the set ignores the repeat)
+            return false;
         }
-        if (n == seen.length) {
-            held.fingerprints = seen = Arrays.copyOf(seen, Math.min(REMEMBERED_USERS, Math.max(1, n * 2)));
+        if (n == held.fingerprints.length) {
+            int grown = Math.min(REMEMBERED_USERS, Math.max(1, n * 2));
+            held.fingerprints = Arrays.copyOf(held.fingerprints, grown);
+            held.pseudonymHashes = Arrays.copyOf(held.pseudonymHashes, grown);
         }
-        seen[n] = fingerprint;
+        held.fingerprints[n] = fingerprint;
+        held.pseudonymHashes[n] = pseudonymHash;
         held.fingerprintCount = n + 1;
         return true;
     }
@@ -143,6 +173,11 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
     /** How many pseudonyms were computed for partials so far (tests: at most once per user, group and window). */
     long pseudonymizations() {
         return pseudonymized.getCount();
+    }
+
+    /** How many users' pseudonym hashes came from a recent partial of their group (tests). */
+    long usersFromRecentPartials() {
+        return fromRecent.getCount();
     }
 
     @Override

@@ -11,10 +11,14 @@ import java.util.Arrays;
  * <p>Why not a {@code HashMap}: the pre-aggregation looks a group up for every interaction, and at
  * 10,000 groups each object on the way is a cache miss. A {@code HashMap} goes table, node, key,
  * value; this table goes straight from its slot to the sums, which hold the key and compare its
- * hash before its characters.
+ * hash before its characters. A name of at most {@link #PACKED_CHARS} Latin-1 characters is
+ * compared in the sums themselves, packed into three longs ({@link Held#packedLength}): the held
+ * {@code String} and its bytes, two more cache misses per interaction, are read only for longer names.
  */
 final class HeldByGroup {
     private static final int INITIAL_SLOTS = 16;
+    /** Names up to this long (8 Latin-1 characters per long, three longs) are compared packed. */
+    static final int PACKED_CHARS = 24;
 
     /** Power-of-two sized, at most half full; null is an empty slot (nothing is ever removed). */
     private Held[] slots = new Held[INITIAL_SLOTS];
@@ -27,15 +31,55 @@ final class HeldByGroup {
         int hash = spread(group.hashCode());
         Held[] t = slots;
         int mask = t.length - 1;
+        int length = packedLength(group);
+        if (length < 0) {
+            for (int at = hash & mask; ; at = (at + 1) & mask) {
+                Held h = t[at];
+                if (h == null) {
+                    return null;
+                }
+                if (h.hash == hash && group.equals(h.group)) {
+                    return h;
+                }
+            }
+        }
+        long w0 = packed(group, 0);
+        long w1 = packed(group, 1);
+        long w2 = packed(group, 2);
         for (int at = hash & mask; ; at = (at + 1) & mask) {
             Held h = t[at];
             if (h == null) {
                 return null;
             }
-            if (h.hash == hash && group.equals(h.group)) {
+            // Equal lengths and 8-bit characters: equal words are equal names.
+            if (h.hash == hash && h.packedLength == length && h.w0 == w0 && h.w1 == w1 && h.w2 == w2) {
                 return h;
             }
         }
+    }
+
+    /** The name's length if it is compared packed (at most {@link #PACKED_CHARS} characters, all Latin-1), else -1. */
+    static int packedLength(String name) {
+        int n = name.length();
+        if (n > PACKED_CHARS) {
+            return -1;
+        }
+        for (int i = 0; i < n; i++) {
+            if (name.charAt(i) > 0xFF) {
+                return -1;
+            }
+        }
+        return n;
+    }
+
+    /** Characters {@code 8 * word} to {@code 8 * word + 7} of a packed name, 8 bits each, 0 past its end. */
+    static long packed(String name, int word) {
+        long x = 0;
+        int end = Math.min(name.length(), 8 * word + 8);
+        for (int i = 8 * word; i < end; i++) {
+            x |= (long) name.charAt(i) << ((i & 7) << 3);
+        }
+        return x;
     }
 
     /** Adds the sums of a group that {@link #get} did not find. */

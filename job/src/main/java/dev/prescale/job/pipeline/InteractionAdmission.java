@@ -49,6 +49,17 @@ final class InteractionAdmission implements Serializable {
      * @param processingTime read only when needed: rarely for valid records
      */
     Validated<Interaction> admit(String payload, Long stamped, LongSupplier processingTime, UnaryOperator<String> pseudonym) {
+        return admit(payload, stamped != null, stamped == null ? 0 : stamped, processingTime, pseudonym);
+    }
+
+    /**
+     * {@link #admit(String, Long, LongSupplier, UnaryOperator)} with the record's timestamp unboxed
+     * (a {@code Long} per record was an allocation on the source thread).
+     *
+     * @param hasStamp whether the record has a timestamp; {@code stamp} is read only then
+     */
+    Validated<Interaction> admit(String payload, boolean hasStamp, long stamp, LongSupplier processingTime,
+            UnaryOperator<String> pseudonym) {
         // Validated in the source already when it stamped event time (parsed once); else here.
         Validated<Interaction> v = stampedBySource ? SourceValidation.take(payload) : null;
         if (v == null) {
@@ -57,7 +68,7 @@ final class InteractionAdmission implements Serializable {
         DeadLetter d;
         if (v.isValid()) {
             Interaction i = v.value();
-            String reason = eventTimeProblem(i.ts, stamped, processingTime);
+            String reason = eventTimeProblem(i.ts, hasStamp, stamp, processingTime);
             if (reason == null) {
                 return v;
             }
@@ -70,7 +81,7 @@ final class InteractionAdmission implements Serializable {
     }
 
     /** Why a valid record's event time cannot be used, or null. */
-    private String eventTimeProblem(long ts, Long stamped, LongSupplier processingTime) {
+    private String eventTimeProblem(long ts, boolean hasStamp, long stamp, LongSupplier processingTime) {
         // Processing time only grows: a ts within the skew of the last reading is within it now, so the
         // clock is read again only for a ts beyond that (not once per record, which cost the source thread).
         if (maxClockSkewMillis > 0 && ts > processingTimeSeen + maxClockSkewMillis) {
@@ -81,9 +92,9 @@ final class InteractionAdmission implements Serializable {
                         + " (window.maxClockSkew allows " + maxClockSkewMillis + " ms)";
             }
         }
-        if (stampedBySource && (stamped == null || stamped != ts)) {
+        if (stampedBySource && (!hasStamp || stamp != ts)) {
             // Cannot happen while the source stamps with the validated ts; never window a record at the wrong time.
-            return "ts " + ts + " differs from the event time the source read from the payload (" + stamped + ")";
+            return "ts " + ts + " differs from the event time the source read from the payload (" + (hasStamp ? stamp : null) + ")";
         }
         return null;
     }

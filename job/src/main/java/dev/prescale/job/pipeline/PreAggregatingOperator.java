@@ -1,6 +1,7 @@
 package dev.prescale.job.pipeline;
 
 import dev.prescale.connectors.records.Interaction;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.TreeMap;
 import org.apache.flink.metrics.Counter;
@@ -54,7 +55,12 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
     /** The window the previous element went to (most do), to skip the boxed TreeMap lookup. */
     private transient long lastStart;
     private transient HeldByGroup lastGroups;
+    /** The window sent last (kept until the next one is sent): {@link #recentOf} looks there. */
+    private transient HeldByGroup lastSent;
     private transient long watermark;
+    /** The window of the record before, as first and last timestamp (empty until the first record). */
+    private transient long rangeStart;
+    private transient long rangeMaxTimestamp;
     private transient DemandAggregator adder;
     private transient Counter preAggregated;
     private transient Counter emitted;
@@ -68,6 +74,14 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
         final String group;
         /** {@link HeldByGroup#spread} of the group's String hash. */
         final int hash;
+        /**
+         * The group's name packed ({@link HeldByGroup#packedLength}, {@link HeldByGroup#packed}): its
+         * length and characters, compared here without reading the {@code String}; length -1: not packed.
+         */
+        final int packedLength;
+        final long w0;
+        final long w1;
+        final long w2;
         final long windowStart;
         /**
          * Fingerprints of the raw ids counted so far ({@link AnonymizingPreAggregator}; heap only,
@@ -75,12 +89,43 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
          */
         long[] fingerprints;
         int fingerprintCount;
+        /**
+         * The {@link DistinctUsers#hash} of each remembered user's pseudonym, beside its fingerprint:
+         * added to {@link #users} in one step when the partial is sent ({@link #toPartial}), not one
+         * sorted insert (and a new array) per user.
+         */
+        long[] pseudonymHashes;
+        /**
+         * A recent partial of the same group (the window before, or this window's partial sent at a
+         * checkpoint), whose users likely come again: their pseudonym hashes are found there, next to
+         * this partial, before the operator-wide cache. Dropped when this one is sent (no chains).
+         */
+        Held recent;
+        /** Whether {@link #recent} was looked up. */
+        boolean recentLooked;
 
         Held(String group, long windowStart, int fingerprintCapacity) {
             this.group = group;
             this.hash = HeldByGroup.spread(group.hashCode());
+            this.packedLength = HeldByGroup.packedLength(group);
+            boolean packed = packedLength >= 0;
+            this.w0 = packed ? HeldByGroup.packed(group, 0) : 0;
+            this.w1 = packed ? HeldByGroup.packed(group, 1) : 0;
+            this.w2 = packed ? HeldByGroup.packed(group, 2) : 0;
             this.windowStart = windowStart;
             this.fingerprints = fingerprintCapacity == 0 ? NO_FINGERPRINTS : new long[fingerprintCapacity];
+            this.pseudonymHashes = fingerprintCapacity == 0 ? NO_FINGERPRINTS : new long[fingerprintCapacity];
+        }
+
+        /** The pseudonym hash of the remembered user with this fingerprint, or {@link PseudonymHashCache#ABSENT}. */
+        long pseudonymHashOf(long fingerprint) {
+            long[] seen = fingerprints;
+            for (int k = 0; k < fingerprintCount; k++) {
+                if (seen[k] == fingerprint) {
+                    return pseudonymHashes[k];
+                }
+            }
+            return PseudonymHashCache.ABSENT;
         }
 
         /**
@@ -88,9 +133,34 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
          * window expects), merged in by {@code adder} so that every field of the accumulator comes along.
          */
         PartialDemand toPartial(DemandAggregator adder) {
+            recent = null;
+            addRememberedUsers();
             PartialDemand p = new PartialDemand(group, windowStart);
             adder.merge(p.sums, this);
             return p;
+        }
+
+        /** Adds the remembered users' pseudonym hashes to {@link #users} (they stay here too, for {@link #pseudonymHashOf}). */
+        private void addRememberedUsers() {
+            int n = fingerprintCount;
+            if (n == 0 || pseudonymHashes == NO_FINGERPRINTS) {
+                return;
+            }
+            long[] sorted = Arrays.copyOf(pseudonymHashes, n);
+            Arrays.sort(sorted);
+            int unique = 0;
+            for (int k = 0; k < n; k++) {
+                if (unique == 0 || sorted[k] != sorted[unique - 1]) {
+                    sorted[unique++] = sorted[k];
+                }
+            }
+            DistinctUsers remembered = new DistinctUsers();
+            remembered.hashes = unique == n ? sorted : Arrays.copyOf(sorted, unique);
+            if (users.hashes.length == 0 && !users.sampled) {
+                users = remembered;
+            } else {
+                users.addAll(remembered); // users beyond the remembered ones were added one by one
+            }
         }
     }
 
@@ -112,6 +182,8 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
         open = new TreeMap<>();
         keys = 0;
         watermark = Long.MIN_VALUE;
+        rangeStart = 0;
+        rangeMaxTimestamp = -1;
         adder = new DemandAggregator();
         preAggregated = getMetricGroup().counter("preAggregatedRecords");
         emitted = getMetricGroup().counter("partialsEmitted");
@@ -130,8 +202,17 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
 
     /** Adds one interaction with its event time: held, re-fired alone (closed window), or late. */
     final void aggregate(Interaction i, long timestamp) {
-        long start = TimeWindow.getWindowStartWithOffset(timestamp, 0, windowMillis);
-        long maxTimestamp = start + windowMillis - 1;
+        long start;
+        long maxTimestamp;
+        if (timestamp >= rangeStart && timestamp <= rangeMaxTimestamp) {
+            start = rangeStart; // the window of the record before (most records): no division
+            maxTimestamp = rangeMaxTimestamp;
+        } else {
+            start = TimeWindow.getWindowStartWithOffset(timestamp, 0, windowMillis);
+            maxTimestamp = start + windowMillis - 1;
+            rangeStart = start;
+            rangeMaxTimestamp = maxTimestamp;
+        }
         if (cleanupTime(maxTimestamp) <= watermark) {
             late(i, timestamp);
             return;
@@ -237,6 +318,25 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
             emit(groups.at(k));
         }
         keys -= groups.size();
+        lastSent = groups;
+    }
+
+    /**
+     * A recent partial of the held one's group, or null: the group's partial of the window before
+     * while that is still open, else its partial in the window sent last (after a checkpoint barrier,
+     * this window's own). Looked up once per partial.
+     */
+    final Held recentOf(Held h) {
+        if (!h.recentLooked) {
+            h.recentLooked = true;
+            HeldByGroup before = open.get(h.windowStart - windowMillis);
+            Held r = before == null ? null : before.get(h.group);
+            if (r == null && lastSent != null) {
+                r = lastSent.get(h.group);
+            }
+            h.recent = r == h ? null : r;
+        }
+        return h.recent;
     }
 
     private void emit(Held h) {

@@ -10,7 +10,7 @@ package dev.prescale.job.pipeline;
  *
  * <p>Two raw ids with the same fingerprint (odds about n^2 / 2^64 for n users) get the same hash
  * and count as one user: a count too low by one, the safe side for k-anonymity, as in
- * {@link AnonymizingPreAggregator#addIfNew}. Not thread safe.
+ * {@link AnonymizingPreAggregator#seen}. Not thread safe.
  */
 final class PseudonymHashCache {
     /** Marks a used slot: fingerprints and hashes are 63-bit, so the top bit is free. */

@@ -114,6 +114,33 @@ class AnonymizingPreAggregatorTest {
     }
 
     @Test
+    void usersOfTheGroupsWindowBeforeOrOfItsPartialSentAtABarrierAreFoundBesideIt() throws Exception {
+        try (var fused = fused(0, 100_000)) {
+            AnonymizingPreAggregator op = (AnonymizingPreAggregator) fused.getOperator();
+            for (int u = 0; u < 5; u++) {
+                process(fused, payload(NOW + u, "raw-" + u, "g1"), NOW + u);
+            }
+            assertThat(op.usersFromRecentPartials()).isZero();
+            // The next window, while the first is still open: g1's users come from its partial there.
+            for (int u = 0; u < 5; u++) {
+                process(fused, payload(NOW + W + u, "raw-" + u, "g1"), NOW + W + u);
+            }
+            assertThat(op.usersFromRecentPartials()).isEqualTo(5);
+            fused.prepareSnapshotPreBarrier(1); // everything sent; the window goes on in a new partial
+            process(fused, payload(NOW + W + 10, "raw-3", "g1"), NOW + W + 10);
+            process(fused, payload(NOW + W + 11, "raw-9", "g1"), NOW + W + 11); // new: from the cache or an HMAC
+            assertThat(op.usersFromRecentPartials()).isEqualTo(6);
+            assertThat(op.pseudonymizations()).isEqualTo(6);
+            fused.processWatermark(new Watermark(Long.MAX_VALUE));
+            List<PartialDemand> out = fused.extractOutputValues();
+            assertThat(out).extracting(p -> p.sums.users.size()).containsExactly(5, 5, 2);
+            assertThat(out.get(0).sums.users.hashes).isEqualTo(out.get(1).sums.users.hashes);
+            assertThat(out.get(2).sums.users.hashes).containsExactlyInAnyOrder(
+                    DistinctUsers.hash(pseudonym("raw-3")), DistinctUsers.hash(pseudonym("raw-9")));
+        }
+    }
+
+    @Test
     void moreUsersThanAPartialRemembersAreStillCountedOnce() throws Exception {
         try (var fused = fused(0, 100_000)) {
             int users = AnonymizingPreAggregator.REMEMBERED_USERS * 3;

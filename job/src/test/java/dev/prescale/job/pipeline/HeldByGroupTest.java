@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The pre-aggregation's group table against a {@code HashMap}: same lookups, insertion order, equal hashes apart. */
+/** The pre-aggregation's group table against a {@code HashMap}: same lookups, insertion order, equal hashes apart, packed names. */
 class HeldByGroupTest {
 
     @Test
@@ -51,6 +51,48 @@ class HeldByGroupTest {
             assertThat(table.get(new String(g)).group).isEqualTo(g);
         }
         assertThat(table.get("AaAb")).isNull();
+    }
+
+    @Test
+    void packedAndLongOrWideNamesFindWhatAHashMapFinds() {
+        // Names around the packed limit, with characters beyond Latin-1, NULs, and prefixes of each other.
+        HeldByGroup table = new HeldByGroup();
+        Map<String, Held> reference = new HashMap<>();
+        Random rnd = new Random(11);
+        char[] alphabet = {'a', 'b', '\0', '\u00ff', '\u0100', '\u20ac', '-'};
+        for (int step = 0; step < 30_000; step++) {
+            char[] name = new char[rnd.nextInt(HeldByGroup.PACKED_CHARS + 6)];
+            for (int i = 0; i < name.length; i++) {
+                name[i] = alphabet[rnd.nextInt(rnd.nextInt(10) == 0 ? alphabet.length : 3)];
+            }
+            String group = new String(name);
+            Held found = table.get(group);
+            assertThat(found).as("'%s'", group).isSameAs(reference.get(group));
+            if (found == null) {
+                Held h = new Held(group, 0L, 0);
+                table.add(h);
+                reference.put(group, h);
+            }
+        }
+        assertThat(table.size()).isEqualTo(reference.size());
+        assertThat(reference.keySet()).anyMatch(g -> HeldByGroup.packedLength(g) < 0 && g.length() <= HeldByGroup.PACKED_CHARS)
+                .anyMatch(g -> g.length() > HeldByGroup.PACKED_CHARS).anyMatch(g -> g.length() == HeldByGroup.PACKED_CHARS);
+    }
+
+    @Test
+    void aNameIsPackedOnlyWhenShortAndLatin1() {
+        assertThat(HeldByGroup.packedLength("")).isZero();
+        assertThat(HeldByGroup.packedLength("a".repeat(HeldByGroup.PACKED_CHARS))).isEqualTo(HeldByGroup.PACKED_CHARS);
+        assertThat(HeldByGroup.packedLength("a".repeat(HeldByGroup.PACKED_CHARS + 1))).isEqualTo(-1);
+        assertThat(HeldByGroup.packedLength("caf\u00e9")).isEqualTo(4);
+        assertThat(HeldByGroup.packedLength("\u20ac")).isEqualTo(-1);
+        // "a" and "a\0" pack to the same words; the length tells them apart.
+        assertThat(HeldByGroup.packed("a\0", 0)).isEqualTo(HeldByGroup.packed("a", 0));
+        HeldByGroup table = new HeldByGroup();
+        table.add(new Held("a", 0L, 0));
+        assertThat(table.get("a\0")).isNull();
+        assertThat(HeldByGroup.packed("abcdefghi", 1)).isEqualTo('i');
+        assertThat(HeldByGroup.packed("abcdefghi", 2)).isZero();
     }
 
     @Test
