@@ -52,8 +52,10 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
     /** Window start -> group -> sums; sorted by start so a watermark flushes a prefix. */
     private transient TreeMap<Long, HeldByGroup> open;
     private transient int keys;
-    /** The window the previous element went to (most do), to skip the boxed TreeMap lookup. */
-    private transient long lastStart;
+    /**
+     * The sums of the window the record before went to (most do: {@link #rangeStart}), to skip the
+     * boxed TreeMap lookup; null until looked up again.
+     */
     private transient HeldByGroup lastGroups;
     /** The window sent last (kept until the next one is sent): {@link #recentOf} looks there. */
     private transient HeldByGroup lastSent;
@@ -156,11 +158,7 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
             }
             DistinctUsers remembered = new DistinctUsers();
             remembered.hashes = unique == n ? sorted : Arrays.copyOf(sorted, unique);
-            if (users.hashes.length == 0 && !users.sampled) {
-                users = remembered;
-            } else {
-                users.addAll(remembered); // users beyond the remembered ones were added one by one
-            }
+            users.addAll(remembered); // with those beyond the remembered ones, added one by one
         }
     }
 
@@ -212,6 +210,7 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
             maxTimestamp = start + windowMillis - 1;
             rangeStart = start;
             rangeMaxTimestamp = maxTimestamp;
+            lastGroups = null; // another window's
         }
         if (cleanupTime(maxTimestamp) <= watermark) {
             late(i, timestamp);
@@ -291,10 +290,10 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
         return keys;
     }
 
+    /** The sums of the window starting at {@code start}, the window of the record before ({@link #rangeStart}). */
     private HeldByGroup groupsOf(long start) {
-        if (lastGroups == null || start != lastStart) {
+        if (lastGroups == null) {
             lastGroups = open.computeIfAbsent(start, s -> new HeldByGroup());
-            lastStart = start;
         }
         return lastGroups;
     }
