@@ -126,6 +126,11 @@ public class PrescaleConfig implements Serializable {
         @JsonProperty public String batchTimeout = "200ms";
         /** Group history is dropped after this long without a window. */
         @JsonProperty public String historyTtl = "1d";
+        /**
+         * Groups whose history head and lagged chunks each subtask keeps in heap besides the state
+         * (about 6 KB per group at the defaults): their windows read nothing from RocksDB; 0: none.
+         */
+        @JsonProperty public int historyCacheGroups = 25_000;
     }
 
     /** One scaling target (an Auto Scaling group) and the user groups whose demand it serves. */
@@ -283,6 +288,9 @@ public class PrescaleConfig implements Serializable {
         }
         positive("forecast.batchTimeout", forecast.batchTimeout);
         positive("forecast.historyTtl", forecast.historyTtl);
+        if (forecast.historyCacheGroups < 0 || forecast.historyCacheGroups > 10_000_000) {
+            throw new ConfigException("forecast.historyCacheGroups", forecast.historyCacheGroups, "an integer in [0, 10000000]");
+        }
         if (scaling == null) {
             throw new ConfigException("scaling", null, "a scaling section");
         }

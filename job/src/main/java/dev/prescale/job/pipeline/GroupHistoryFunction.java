@@ -5,6 +5,7 @@ import dev.prescale.job.pipeline.history.ChunkStore;
 import dev.prescale.job.pipeline.history.ChunkedHistory;
 import dev.prescale.job.pipeline.history.HistoryChunk;
 import dev.prescale.job.pipeline.history.HistoryHead;
+import dev.prescale.job.pipeline.history.HistoryHeapCache;
 import dev.prescale.models.ForecastRequest;
 import dev.prescale.models.SummaryPlan;
 import java.time.Duration;
@@ -43,6 +44,8 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     public static final int DEFAULT_CHUNK_WINDOWS = 60;
     /** The operator's uid in the job graph (its state in checkpoints and savepoints is found by it). */
     public static final String UID = "group-history";
+    /** Groups whose head and lagged chunks each subtask keeps in heap (about 6 KB each at the defaults). */
+    public static final int DEFAULT_CACHE_GROUPS = 25_000;
 
     private static final String[] NO_NAMES = new String[0];
     private static final double[][] NO_SERIES = new double[0][];
@@ -55,6 +58,9 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     private final int chunkWindows;
     private final SummaryPlan plan;
     private final int planId;
+    private int cacheGroups = DEFAULT_CACHE_GROUPS;
+    private HistoryHeapCache.TtlClock ttlClock = HistoryHeapCache.TtlClock.system();
+    private transient HistoryHeapCache cache;
     private transient ChunkedHistory history;
     private transient ValueState<HistoryHead> head;
     private transient MapState<Long, HistoryChunk> chunks;
@@ -93,6 +99,24 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         this.planId = plan == null ? 0 : plan.toString().hashCode();
     }
 
+    /**
+     * Sets how many groups' heads and lagged chunks each subtask keeps in heap ({@link HistoryHeapCache};
+     * 0: none, every window reads its history from state).
+     */
+    public GroupHistoryFunction cacheGroups(int groups) {
+        if (groups < 0) {
+            throw new IllegalArgumentException("history cache groups must be 0 or more, not " + groups);
+        }
+        this.cacheGroups = groups;
+        return this;
+    }
+
+    /** Sets the clock of the state TTL, which the cache must follow (tests that move the TTL time). */
+    public GroupHistoryFunction ttlClock(HistoryHeapCache.TtlClock clock) {
+        this.ttlClock = clock;
+        return this;
+    }
+
     @Override
     public void open(OpenContext openContext) {
         history = new ChunkedHistory(capacity, windowMillis, chunkWindows, covariates);
@@ -100,7 +124,8 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         head = getRuntimeContext().getState(headDescriptor);
         chunksDescriptor = chunksStateDescriptor(capacity, windowMillis, chunkWindows, ttlMillis);
         chunks = getRuntimeContext().getMapState(chunksDescriptor);
-        store = new MapStateChunks(chunks, this);
+        cache = new HistoryHeapCache(cacheGroups, ttlMillis, windowMillis, ttlClock);
+        store = new MapStateChunks(chunks, cache, this);
     }
 
     /** The head's state: name, serializer and TTL (shared with the benchmark's savepoint prefill). */
@@ -135,7 +160,10 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     @Override
     public void processElement(GroupWindow w, Context ctx, Collector<ForecastTask> out) throws Exception {
         store.forget();
-        HistoryHead before = head.value();
+        HistoryHead before = cache.head(w.group, w.windowEnd);
+        if (before == null) {
+            before = head.value();
+        }
         long previousLast = before == null ? 0 : before.lastWindowEnd;
         HistoryHead h = history.put(before, w, store);
         boolean newest = w.windowEnd > previousLast;
@@ -150,7 +178,7 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         // newest window's context (older ones are not stored: no steps).
         int steps = history.historySteps(h, w.windowEnd);
         if (w.update || steps == 0) {
-            head.update(h);
+            writeHead(h);
             return; // a correction of the past: the forecast from that point has already been made
         }
         ForecastTask t = new ForecastTask();
@@ -206,8 +234,16 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
             t.summaries = h.summaries;
             t.maxAbs = h.maxAbs.clone();
         }
-        head.update(h);
+        writeHead(h);
         out.collect(t);
+    }
+
+    private void writeHead(HistoryHead h) throws Exception {
+        // The TTL time before the write: the state's own stamp is not older, so the cache never
+        // serves a head the state has expired.
+        long at = cache.now();
+        head.update(h);
+        cache.headWritten(h, at);
     }
 
     /** Makes the summaries of every resource from the task's full history and keeps them in the head. */
@@ -284,6 +320,11 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         return chunkReads;
     }
 
+    /** The heap cache of heads and chunks, after open (tests and the benchmark read its hits). */
+    public HistoryHeapCache cache() {
+        return cache;
+    }
+
     /** Chunks in the map for the current key, not the open one in the head (tests and the benchmark check that state stays bounded). */
     public int storedChunks() throws Exception {
         int n = 0;
@@ -304,12 +345,14 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     }
 
     /**
-     * The chunks of the current key in Flink map state. The last chunk read or written during one
-     * element is kept (until {@link #forget}): the forecast then reads the chunk the new window was
-     * just written to without a second state lookup (in RocksDB a read and a deserialization).
+     * The chunks of the current key in Flink map state, through the heap cache of the group's
+     * chunks. The last chunk read or written during one element is kept too (until {@link #forget}),
+     * also for groups the cache has no room for: the forecast then reads the chunk the new window
+     * was just written to without a second state lookup (in RocksDB a read and a deserialization).
      */
     private static final class MapStateChunks implements ChunkStore {
         private final MapState<Long, HistoryChunk> state;
+        private final HistoryHeapCache cache;
         private final GroupHistoryFunction counts;
         private long lastIndex;
         private HistoryChunk last;
@@ -319,8 +362,9 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
             last = null;
         }
 
-        MapStateChunks(MapState<Long, HistoryChunk> state, GroupHistoryFunction counts) {
+        MapStateChunks(MapState<Long, HistoryChunk> state, HistoryHeapCache cache, GroupHistoryFunction counts) {
             this.state = state;
+            this.cache = cache;
             this.counts = counts;
         }
 
@@ -329,8 +373,14 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
             if (last != null && lastIndex == index) {
                 return last;
             }
-            counts.chunkReads++;
-            HistoryChunk chunk = state.get(index);
+            HistoryChunk chunk = cache.chunk(index);
+            if (chunk == null) {
+                counts.chunkReads++;
+                chunk = state.get(index);
+                if (chunk != null) {
+                    cache.chunkKnown(index, chunk);
+                }
+            }
             if (chunk != null) {
                 lastIndex = index;
                 last = chunk;
@@ -341,6 +391,7 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         @Override
         public void put(long index, HistoryChunk chunk) throws Exception {
             state.put(index, chunk);
+            cache.chunkKnown(index, chunk);
             lastIndex = index;
             last = chunk;
         }
@@ -350,12 +401,14 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
             if (lastIndex == index) {
                 last = null;
             }
+            cache.chunkRemoved(index);
             state.remove(index);
         }
 
         @Override
         public void clear() {
             last = null;
+            cache.chunksCleared();
             state.clear();
         }
 

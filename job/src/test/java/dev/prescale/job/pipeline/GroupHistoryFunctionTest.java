@@ -82,12 +82,15 @@ class GroupHistoryFunctionTest {
 
     @Test
     void historyExpiresAfterTheTtl() throws Exception {
+        // The cache of heads follows the state's TTL clock (in a job the system clock, as the state's).
+        TtlTime time = new TtlTime();
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new GroupHistoryFunction(4, 1000, 3, 10_000)), (GroupWindow w) -> w.group, Types.STRING)) {
-            h.setStateTtlProcessingTime(0);
+                new KeyedProcessOperator<>(new GroupHistoryFunction(4, 1000, 3, 10_000).ttlClock(time)),
+                (GroupWindow w) -> w.group, Types.STRING)) {
+            time.set(h, 0);
             h.open();
             h.processElement(window(11_000, 1, 10, false), 10_999);
-            h.setStateTtlProcessingTime(20_000);
+            time.set(h, 20_000);
             h.processElement(window(12_000, 2, 0, false), 11_999);
             // The group went quiet for longer than the TTL: it starts afresh.
             ForecastTask t = tasks(h).get(1);

@@ -92,9 +92,10 @@ class GroupHistoryStateTest {
         int chunk = 2;
         long ttl = 10_000;
         long chunkTtl = ttl + (capacity + chunk) * W;
-        GroupHistoryFunction f = new GroupHistoryFunction(capacity, W, 3, ttl, false, chunk);
+        TtlTime time = new TtlTime();
+        GroupHistoryFunction f = new GroupHistoryFunction(capacity, W, 3, ttl, false, chunk).ttlClock(time);
         try (var h = harness(f, backend)) {
-            h.setStateTtlProcessingTime(0);
+            time.set(h, 0);
             h.open();
             for (int k = 1; k <= 6; k++) {
                 h.processElement(window(n(k), k, 10), n(k) * W - 1);
@@ -104,7 +105,7 @@ class GroupHistoryStateTest {
             assertThat(f.storedChunks()).isEqualTo(2);
             // Quiet for longer than the TTL: the head is gone, the group starts afresh and the
             // chunks of its old life are cleared at once (not left until their own TTL).
-            h.setStateTtlProcessingTime(ttl + 1);
+            time.set(h, ttl + 1);
             h.processElement(window(n(7), 7, 4), n(7) * W - 1);
             List<ForecastTask> t = tasks(h.getOutput());
             ForecastTask last = t.get(t.size() - 1);
@@ -120,7 +121,7 @@ class GroupHistoryStateTest {
             select(h, "g");
             assertThat(f.storedChunks()).isPositive();
             // A group that never comes back: its chunks expire too.
-            h.setStateTtlProcessingTime(ttl + 1 + chunkTtl + 1);
+            time.set(h, ttl + 1 + chunkTtl + 1);
             select(h, "g");
             assertThat(f.storedChunks()).isZero();
         }
@@ -130,11 +131,12 @@ class GroupHistoryStateTest {
     void chunksOutliveTheHeadTtlWhileTheGroupIsAlive() throws Exception {
         // Processing time runs with event time: chunks written a TTL ago are still in the context.
         long ttl = 3 * W;
-        GroupHistoryFunction f = new GroupHistoryFunction(10, W, 3, ttl, false, 2);
+        TtlTime time = new TtlTime();
+        GroupHistoryFunction f = new GroupHistoryFunction(10, W, 3, ttl, false, 2).ttlClock(time);
         try (var h = harness(f, "heap")) {
             h.open();
             for (int k = 1; k <= 30; k++) {
-                h.setStateTtlProcessingTime(k * W);
+                time.set(h, k * W);
                 h.processElement(window(n(k), k, 1), n(k) * W - 1);
             }
             List<ForecastTask> t = tasks(h.getOutput());

@@ -1,0 +1,119 @@
+package dev.prescale.job.pipeline.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The heap cache of group histories: TTL of heads, room for groups, chunk slots. */
+class HistoryHeapCacheTest {
+
+    private static final long W = 60_000;
+    private static final long TTL = 10_000;
+
+    private final AtomicLong now = new AtomicLong();
+    private final HistoryHeapCache.TtlClock clock = now::get;
+
+    private static HistoryHead head(long lastWindowEnd) {
+        HistoryHead h = new HistoryHead(W, 60);
+        h.lastWindowEnd = lastWindowEnd;
+        return h;
+    }
+
+    /** One element of a group: selects it, and writes its head (as the history operator does). */
+    private HistoryHead window(HistoryHeapCache cache, String group, long windowEnd) {
+        HistoryHead cached = cache.head(group, windowEnd);
+        HistoryHead h = cached != null ? cached : head(windowEnd);
+        h.lastWindowEnd = windowEnd;
+        cache.headWritten(h, cache.now());
+        return cached;
+    }
+
+    @Test
+    void servesAHeadOnlyWhileTheStateWouldStillHoldIt() {
+        HistoryHeapCache cache = new HistoryHeapCache(10, TTL, W, clock);
+        assertThat(window(cache, "a", W)).isNull();
+        now.set(TTL - 1);
+        assertThat(window(cache, "a", 2 * W)).isNotNull();
+        // Written at TTL - 1: expired from 2 * TTL - 1 on, in the state and in the cache.
+        now.set(2 * TTL - 2);
+        assertThat(cache.head("a", 3 * W)).isNotNull();
+        now.set(2 * TTL - 1);
+        assertThat(cache.head("a", 3 * W)).isNull();
+        assertThat(cache.size()).isZero();
+        assertThat(cache.headHits()).isEqualTo(2);
+    }
+
+    @Test
+    void aFullCacheKeepsItsActiveGroupsAndReplacesOnesThatFellBehind() {
+        HistoryHeapCache cache = new HistoryHeapCache(2, TTL, W, clock);
+        for (long k = 1; k <= 3; k++) {
+            window(cache, "a", k * W);
+            window(cache, "b", k * W);
+            // c has a window as often as a and b: it finds no room and takes none of theirs.
+            assertThat(window(cache, "c", k * W)).isNull();
+        }
+        assertThat(cache.size()).isEqualTo(2);
+        // a stops; once it is more than two windows behind, c takes its place.
+        for (long k = 4; k <= 6; k++) {
+            window(cache, "b", k * W);
+            window(cache, "c", k * W);
+        }
+        assertThat(window(cache, "b", 7 * W)).isNotNull();
+        assertThat(window(cache, "c", 7 * W)).isNotNull();
+        assertThat(window(cache, "a", 7 * W)).isNull();
+        assertThat(cache.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aFullCacheReplacesAGroupWhoseHeadExpired() {
+        HistoryHeapCache cache = new HistoryHeapCache(1, TTL, W, clock);
+        window(cache, "a", W);
+        now.set(TTL);
+        window(cache, "b", W);
+        assertThat(window(cache, "b", 2 * W)).isNotNull();
+        assertThat(cache.head("a", 2 * W)).isNull();
+    }
+
+    @Test
+    void keepsTheChunksOfTheSelectedGroupUntilRemovedOrCleared() {
+        HistoryHeapCache cache = new HistoryHeapCache(10, TTL, W, clock);
+        HistoryChunk[] c = new HistoryChunk[6];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = HistoryChunk.empty(false);
+        }
+        window(cache, "a", W);
+        assertThat(cache.head("a", 2 * W)).isNotNull();
+        for (int i = 0; i < HistoryHeapCache.CHUNKS_PER_GROUP; i++) {
+            cache.chunkKnown(i, c[i]);
+        }
+        cache.chunkKnown(1, c[5]); // a rewrite replaces its slot
+        assertThat(cache.chunk(1)).isSameAs(c[5]);
+        cache.chunkKnown(4, c[4]); // a fifth index takes the slot filled longest ago
+        assertThat(cache.chunk(0)).isNull();
+        assertThat(cache.chunk(4)).isSameAs(c[4]);
+        cache.chunkRemoved(2);
+        assertThat(cache.chunk(2)).isNull();
+        assertThat(cache.chunk(3)).isSameAs(c[3]);
+        // Another group sees none of a's chunks.
+        assertThat(cache.head("b", 2 * W)).isNull();
+        assertThat(cache.chunk(3)).isNull();
+        cache.head("a", 2 * W);
+        cache.chunksCleared();
+        assertThat(cache.chunk(3)).isNull();
+        assertThat(cache.chunk(4)).isNull();
+        assertThat(cache.chunkHits()).isEqualTo(3);
+    }
+
+    @Test
+    void anUncachedGroupsChunksAreNotKeptAndNoneIsCachedWithoutRoom() {
+        HistoryHeapCache none = new HistoryHeapCache(0, TTL, W, clock);
+        assertThat(window(none, "a", W)).isNull();
+        assertThat(window(none, "a", 2 * W)).isNull();
+        none.chunkKnown(1, HistoryChunk.empty(false));
+        assertThat(none.chunk(1)).isNull();
+        assertThat(none.size()).isZero();
+        assertThatThrownBy(() -> new HistoryHeapCache(-1, TTL, W, clock)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
