@@ -20,6 +20,8 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -126,6 +128,12 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         chunks = getRuntimeContext().getMapState(chunksDescriptor);
         cache = new HistoryHeapCache(cacheGroups, ttlMillis, windowMillis, ttlClock);
         store = new MapStateChunks(chunks, cache, this);
+        // Whether the cache has room for the subtask's groups: hits against the state reads left.
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        metrics.gauge("historyCachedGroups", (Gauge<Integer>) cache::size);
+        metrics.gauge("historyCacheHeadHits", (Gauge<Long>) cache::headHits);
+        metrics.gauge("historyCacheChunkHits", (Gauge<Long>) cache::chunkHits);
+        metrics.gauge("historyChunkReads", (Gauge<Long>) this::chunkReads);
     }
 
     /** The head's state: name, serializer and TTL (shared with the benchmark's savepoint prefill). */
@@ -378,7 +386,7 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
                 counts.chunkReads++;
                 chunk = state.get(index);
                 if (chunk != null) {
-                    cache.chunkKnown(index, chunk);
+                    cache.chunkRead(index, chunk);
                 }
             }
             if (chunk != null) {
@@ -391,7 +399,7 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         @Override
         public void put(long index, HistoryChunk chunk) throws Exception {
             state.put(index, chunk);
-            cache.chunkKnown(index, chunk);
+            cache.chunkWritten(index, chunk);
             lastIndex = index;
             last = chunk;
         }

@@ -58,12 +58,20 @@ public final class HistoryHeapCache {
             return null;
         }
 
-        void keep(long i, HistoryChunk chunk) {
+        /** Replaces the chunk at {@code i} if it is kept; returns whether it was. */
+        boolean replace(long i, HistoryChunk chunk) {
             for (int s = 0; s < CHUNKS_PER_GROUP; s++) {
                 if (chunks[s] != null && index[s] == i) {
                     chunks[s] = chunk;
-                    return;
+                    return true;
                 }
+            }
+            return false;
+        }
+
+        void keep(long i, HistoryChunk chunk) {
+            if (replace(i, chunk)) {
+                return;
             }
             // Round robin: the slot written longest ago (the chunks are read in lag order, oldest last).
             index[next] = i;
@@ -156,10 +164,21 @@ public final class HistoryHeapCache {
         return c;
     }
 
-    /** A chunk of the selected group read from or written to state. */
-    public void chunkKnown(long index, HistoryChunk chunk) {
+    /** A chunk of the selected group read from state by a point lookup: kept. */
+    public void chunkRead(long index, HistoryChunk chunk) {
         if (current != null) {
             current.keep(index, chunk);
+        }
+    }
+
+    /**
+     * A chunk of the selected group written to state: replaces the kept copy, if any. Not kept
+     * otherwise: chunks are written once, when the next one opens, and most are next read by a
+     * full scan (which the cache does not serve) or never; the lag ranges' chunks come in by their reads.
+     */
+    public void chunkWritten(long index, HistoryChunk chunk) {
+        if (current != null) {
+            current.replace(index, chunk);
         }
     }
 

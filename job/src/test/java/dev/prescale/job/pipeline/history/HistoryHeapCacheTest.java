@@ -86,11 +86,13 @@ class HistoryHeapCacheTest {
         window(cache, "a", W);
         assertThat(cache.head("a", 2 * W)).isNotNull();
         for (int i = 0; i < HistoryHeapCache.CHUNKS_PER_GROUP; i++) {
-            cache.chunkKnown(i, c[i]);
+            cache.chunkRead(i, c[i]);
         }
-        cache.chunkKnown(1, c[5]); // a rewrite replaces its slot
+        cache.chunkWritten(1, c[5]); // a write replaces the kept copy
         assertThat(cache.chunk(1)).isSameAs(c[5]);
-        cache.chunkKnown(4, c[4]); // a fifth index takes the slot filled longest ago
+        cache.chunkWritten(5, c[5]); // but keeps no chunk that was not read
+        assertThat(cache.chunk(5)).isNull();
+        cache.chunkRead(4, c[4]); // a fifth index read takes the slot filled longest ago
         assertThat(cache.chunk(0)).isNull();
         assertThat(cache.chunk(4)).isSameAs(c[4]);
         cache.chunkRemoved(2);
@@ -111,7 +113,7 @@ class HistoryHeapCacheTest {
         HistoryHeapCache none = new HistoryHeapCache(0, TTL, W, clock);
         assertThat(window(none, "a", W)).isNull();
         assertThat(window(none, "a", 2 * W)).isNull();
-        none.chunkKnown(1, HistoryChunk.empty(false));
+        none.chunkRead(1, HistoryChunk.empty(false));
         assertThat(none.chunk(1)).isNull();
         assertThat(none.size()).isZero();
         assertThatThrownBy(() -> new HistoryHeapCache(-1, TTL, W, clock)).isInstanceOf(IllegalArgumentException.class);
