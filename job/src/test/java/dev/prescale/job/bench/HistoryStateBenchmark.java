@@ -41,10 +41,14 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * 9 x context doubles from its first window on, so it gets two windows a context apart: the same
  * bytes read and written per window as a full ring, and tasks of full length.
  *
+ * <p>{@code --old uncached} makes "old" the chunked layout without its heap cache of heads and
+ * chunks ({@code cacheGroups(0)}, the history before the eleventh pass), pre-filled as the new one:
+ * the cache's gain alone.
+ *
  * <pre>scripts/history-benchmark.sh --groups 200 --windows 5 [--context 2880] [--chunk 60]
  *     [--covariates false] [--rocksdb-memory 256mb] [--batch 64] [--work-dir /tmp/prescale-history-bench]
  *     [--summaries true (the new layout with the seasonal naive summary plan)]
- *     [--jfr FILE (a profile of the timed rounds only)]</pre>
+ *     [--old ring|uncached] [--jfr FILE (a profile of the timed rounds only)]</pre>
  */
 public final class HistoryStateBenchmark {
     private static final long W = 60_000;
@@ -71,16 +75,36 @@ public final class HistoryStateBenchmark {
                 + "RocksDB fixed memory %s per harness, summaries=%s%n", groups, windows, context, chunk, covariates, memory,
                 summaries);
 
+        String oldLayout = o.getOrDefault("old", "ring");
+        if (!oldLayout.equals("ring") && !oldLayout.equals("uncached")) {
+            throw new IllegalArgumentException("--old must be ring or uncached, not " + oldLayout);
+        }
+        boolean ring = oldLayout.equals("ring");
+        System.out.println("old: " + (ring ? "the single-value ring" : "the chunked layout without its heap cache")
+                + "; new: the chunked layout with its cache of " + GroupHistoryFunction.DEFAULT_CACHE_GROUPS + " groups");
+
         long ttl = 86_400_000L;
-        var old = harness(new RingGroupHistoryFunction(context, W, 15, ttl), memory, work.resolve("old"));
+        KeyedProcessFunction<String, GroupWindow, ForecastTask> oldFunction = ring
+                ? new RingGroupHistoryFunction(context, W, 15, ttl)
+                : new GroupHistoryFunction(context, W, 15, ttl, covariates, chunk, plan).cacheGroups(0);
+        var old = harness(oldFunction, memory, work.resolve("old"));
         GroupHistoryFunction chunked = new GroupHistoryFunction(context, W, 15, ttl, covariates, chunk, plan);
         var neu = harness(chunked, memory, work.resolve("new"));
         try {
             Random rnd = new Random(42);
             long t0 = System.nanoTime();
-            for (int g = 0; g < groups; g++) {
-                old.processElement(window(g, BASE + 1, rnd, true), 0);
-                old.processElement(window(g, BASE + context, rnd, true), 0);
+            if (ring) {
+                for (int g = 0; g < groups; g++) {
+                    old.processElement(window(g, BASE + 1, rnd, true), 0);
+                    old.processElement(window(g, BASE + context, rnd, true), 0);
+                }
+            } else {
+                Random same = new Random(42);
+                for (int k = 1; k <= context; k++) {
+                    for (int g = 0; g < groups; g++) {
+                        old.processElement(window(g, BASE + k, same, true), 0);
+                    }
+                }
             }
             System.out.printf(Locale.ROOT, "pre-fill old: %.1f s%n", (System.nanoTime() - t0) / 1e9);
             t0 = System.nanoTime();
@@ -141,7 +165,9 @@ public final class HistoryStateBenchmark {
                     median(oldUs[0]), median(oldUs[1]), median(oldUs[2]));
             System.out.printf(Locale.ROOT, "median new: wall %.0f us, thread CPU %.0f us, process CPU %.0f us per group-window%n",
                     median(newUs[0]), median(newUs[1]), median(newUs[2]));
-            System.out.printf(Locale.ROOT, "old/new (thread CPU): %.1f%n", median(oldUs[1]) / median(newUs[1]));
+            System.out.printf(Locale.ROOT, "old/new (thread CPU): %.2f%n", median(oldUs[1]) / median(newUs[1]));
+            System.out.printf(Locale.ROOT, "new cache: %d groups, %d heads and %d chunks served from it%n",
+                    chunked.cache().size(), chunked.cache().headHits(), chunked.cache().chunkHits());
 
             if (recording != null) {
                 recording.stop();
