@@ -187,7 +187,7 @@ public final class PrescaleJob {
                 .keyBy(w -> w.group)
                 .process(new GroupHistoryFunction(config.contextWindows(), windowMillis, config.horizonSteps(),
                         config.historyTtlMillis(), forecasters.usesCovariates(), GroupHistoryFunction.DEFAULT_CHUNK_WINDOWS,
-                        summaryPlan).cacheGroups(config.forecast.historyCacheGroups))
+                        summaryPlan).cacheBytes(config.historyCacheBytes()))
                 .uid(GroupHistoryFunction.UID).name("group history");
         if (config.usageLog != null && config.usageLog.path != null && !config.usageLog.path.isBlank()) {
             // What the forecaster saw, after k-anonymity: the input of scripts/train.sh --usage.

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.MemorySize;
 
 /**
  * The job's one configuration, bound from YAML (see {@code config/prescale.yaml}); every field has
@@ -127,10 +128,11 @@ public class PrescaleConfig implements Serializable {
         /** Group history is dropped after this long without a window. */
         @JsonProperty public String historyTtl = "1d";
         /**
-         * Groups whose history head and lagged chunks each subtask keeps in heap besides the state
-         * (about 6 KB per group at the defaults): their windows read nothing from RocksDB; 0: none.
+         * Heap each subtask may give to a cache of its groups' history heads and lagged chunks
+         * besides the state (about 6 KB per group at the defaults): their windows read nothing from
+         * RocksDB; 0 turns it off.
          */
-        @JsonProperty public int historyCacheGroups = 25_000;
+        @JsonProperty public String historyCacheSize = "128mb";
     }
 
     /** One scaling target (an Auto Scaling group) and the user groups whose demand it serves. */
@@ -288,9 +290,7 @@ public class PrescaleConfig implements Serializable {
         }
         positive("forecast.batchTimeout", forecast.batchTimeout);
         positive("forecast.historyTtl", forecast.historyTtl);
-        if (forecast.historyCacheGroups < 0 || forecast.historyCacheGroups > 10_000_000) {
-            throw new ConfigException("forecast.historyCacheGroups", forecast.historyCacheGroups, "an integer in [0, 10000000]");
-        }
+        historyCacheBytes();
         if (scaling == null) {
             throw new ConfigException("scaling", null, "a scaling section");
         }
@@ -430,6 +430,20 @@ public class PrescaleConfig implements Serializable {
 
     public long batchTimeoutMillis() {
         return parseDuration("forecast.batchTimeout", forecast.batchTimeout).toMillis();
+    }
+
+    /** {@code forecast.historyCacheSize} in bytes. */
+    public long historyCacheBytes() {
+        String text = forecast.historyCacheSize;
+        String expected = "a size such as 0, 64mb or 1gb";
+        if (text == null) {
+            throw new ConfigException("forecast.historyCacheSize", null, expected);
+        }
+        try {
+            return MemorySize.parse(text).getBytes();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("forecast.historyCacheSize", text, expected);
+        }
     }
 
     public long historyTtlMillis() {

@@ -46,8 +46,8 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     public static final int DEFAULT_CHUNK_WINDOWS = 60;
     /** The operator's uid in the job graph (its state in checkpoints and savepoints is found by it). */
     public static final String UID = "group-history";
-    /** Groups whose head and lagged chunks each subtask keeps in heap (about 6 KB each at the defaults). */
-    public static final int DEFAULT_CACHE_GROUPS = 25_000;
+    /** Heap each subtask's cache of heads and lagged chunks may take (about 6 KB per group at the defaults). */
+    public static final long DEFAULT_CACHE_BYTES = 128L << 20;
 
     private static final String[] NO_NAMES = new String[0];
     private static final double[][] NO_SERIES = new double[0][];
@@ -60,7 +60,7 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     private final int chunkWindows;
     private final SummaryPlan plan;
     private final int planId;
-    private int cacheGroups = DEFAULT_CACHE_GROUPS;
+    private long cacheBytes = DEFAULT_CACHE_BYTES;
     private HistoryHeapCache.TtlClock ttlClock = HistoryHeapCache.TtlClock.system();
     private transient HistoryHeapCache cache;
     private transient ChunkedHistory history;
@@ -102,14 +102,14 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     }
 
     /**
-     * Sets how many groups' heads and lagged chunks each subtask keeps in heap ({@link HistoryHeapCache};
-     * 0: none, every window reads its history from state).
+     * Sets the heap each subtask's cache of heads and lagged chunks may take ({@link HistoryHeapCache},
+     * estimated; 0: none, every window reads its history from state).
      */
-    public GroupHistoryFunction cacheGroups(int groups) {
-        if (groups < 0) {
-            throw new IllegalArgumentException("history cache groups must be 0 or more, not " + groups);
+    public GroupHistoryFunction cacheBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("the history cache's size must be 0 or more bytes, not " + bytes);
         }
-        this.cacheGroups = groups;
+        this.cacheBytes = bytes;
         return this;
     }
 
@@ -126,11 +126,12 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         head = getRuntimeContext().getState(headDescriptor);
         chunksDescriptor = chunksStateDescriptor(capacity, windowMillis, chunkWindows, ttlMillis);
         chunks = getRuntimeContext().getMapState(chunksDescriptor);
-        cache = new HistoryHeapCache(cacheGroups, ttlMillis, windowMillis, ttlClock);
+        cache = new HistoryHeapCache(cacheBytes, ttlMillis, windowMillis, ttlClock);
         store = new MapStateChunks(chunks, cache, this);
         // Whether the cache has room for the subtask's groups: hits against the state reads left.
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         metrics.gauge("historyCachedGroups", (Gauge<Integer>) cache::size);
+        metrics.gauge("historyCacheBytes", (Gauge<Long>) cache::bytes);
         metrics.gauge("historyCacheHeadHits", (Gauge<Long>) cache::headHits);
         metrics.gauge("historyCacheChunkHits", (Gauge<Long>) cache::chunkHits);
         metrics.gauge("historyChunkReads", (Gauge<Long>) this::chunkReads);

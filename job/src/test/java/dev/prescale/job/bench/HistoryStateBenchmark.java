@@ -42,7 +42,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * bytes read and written per window as a full ring, and tasks of full length.
  *
  * <p>{@code --old uncached} makes "old" the chunked layout without its heap cache of heads and
- * chunks ({@code cacheGroups(0)}, the history before the eleventh pass), pre-filled as the new one:
+ * chunks ({@code cacheBytes(0)}, the history before the eleventh pass), pre-filled as the new one:
  * the cache's gain alone.
  *
  * <pre>scripts/history-benchmark.sh --groups 200 --windows 5 [--context 2880] [--chunk 60]
@@ -81,12 +81,12 @@ public final class HistoryStateBenchmark {
         }
         boolean ring = oldLayout.equals("ring");
         System.out.println("old: " + (ring ? "the single-value ring" : "the chunked layout without its heap cache")
-                + "; new: the chunked layout with its cache of " + GroupHistoryFunction.DEFAULT_CACHE_GROUPS + " groups");
+                + "; new: the chunked layout with its cache of " + (GroupHistoryFunction.DEFAULT_CACHE_BYTES >> 20) + " MB");
 
         long ttl = 86_400_000L;
         KeyedProcessFunction<String, GroupWindow, ForecastTask> oldFunction = ring
                 ? new RingGroupHistoryFunction(context, W, 15, ttl)
-                : new GroupHistoryFunction(context, W, 15, ttl, covariates, chunk, plan).cacheGroups(0);
+                : new GroupHistoryFunction(context, W, 15, ttl, covariates, chunk, plan).cacheBytes(0);
         var old = harness(oldFunction, memory, work.resolve("old"));
         GroupHistoryFunction chunked = new GroupHistoryFunction(context, W, 15, ttl, covariates, chunk, plan);
         var neu = harness(chunked, memory, work.resolve("new"));
@@ -166,8 +166,10 @@ public final class HistoryStateBenchmark {
             System.out.printf(Locale.ROOT, "median new: wall %.0f us, thread CPU %.0f us, process CPU %.0f us per group-window%n",
                     median(newUs[0]), median(newUs[1]), median(newUs[2]));
             System.out.printf(Locale.ROOT, "old/new (thread CPU): %.2f%n", median(oldUs[1]) / median(newUs[1]));
-            System.out.printf(Locale.ROOT, "new cache: %d groups, %d heads and %d chunks served from it%n",
-                    chunked.cache().size(), chunked.cache().headHits(), chunked.cache().chunkHits());
+            System.out.printf(Locale.ROOT, "new cache: %d groups in %.1f MB (%.0f bytes a group), %d heads and %d chunks served from it%n",
+                    chunked.cache().size(), chunked.cache().bytes() / 1048576.0,
+                    chunked.cache().bytes() / (double) Math.max(1, chunked.cache().size()), chunked.cache().headHits(),
+                    chunked.cache().chunkHits());
 
             if (recording != null) {
                 recording.stop();

@@ -35,6 +35,9 @@ class PrescaleConfigTest {
         assertThat(c.horizonSteps()).isEqualTo(12);
         assertThat(c.policyFor("web").maxCapacity).isEqualTo(7);
         assertThat(c.scaling.maxCapacity).isEqualTo(100); // the shared policy is untouched
+        assertThat(c.historyCacheBytes()).isEqualTo(128L << 20);
+        assertThat(load("forecast: {historyCacheSize: 0}\n" + TARGETS).historyCacheBytes()).isZero();
+        assertThat(load("forecast: {historyCacheSize: 1gb}\n" + TARGETS).historyCacheBytes()).isEqualTo(1L << 30);
     }
 
     @Test
@@ -47,6 +50,10 @@ class PrescaleConfigTest {
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("aws.mode"));
         assertThatThrownBy(() -> load("scaling: {maxCapacity: 0}\n" + TARGETS))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("scaling.maxCapacity"));
+        assertThatThrownBy(() -> load("forecast: {historyCacheSize: lots}\n" + TARGETS))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("forecast.historyCacheSize"));
+        assertThatThrownBy(() -> load("forecast: {historyCacheSize: -1mb}\n" + TARGETS))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("forecast.historyCacheSize"));
         assertThatThrownBy(() -> load("windw: {size: 1m}\n" + TARGETS))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("windw"));
         assertThatThrownBy(() -> load("kafka: {bootstrapServers: x}\n"))

@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The heap cache of group histories: TTL of heads, room for groups, chunk slots. */
+/** The heap cache of group histories: TTL of heads, room in bytes, chunk slots. */
 class HistoryHeapCacheTest {
 
     private static final long W = 60_000;
     private static final long TTL = 10_000;
+    private static final long ROOM = 1 << 20;
 
     private final AtomicLong now = new AtomicLong();
     private final HistoryHeapCache.TtlClock clock = now::get;
@@ -21,6 +22,9 @@ class HistoryHeapCacheTest {
         return h;
     }
 
+    /** Bytes of one entry of a one-letter group with a head as {@link #head} makes it. */
+    private static final long ENTRY = HistoryHeapCache.entryBytes("a", head(W));
+
     /** One element of a group: selects it, and writes its head (as the history operator does). */
     private HistoryHead window(HistoryHeapCache cache, String group, long windowEnd) {
         HistoryHead cached = cache.head(group, windowEnd);
@@ -30,9 +34,15 @@ class HistoryHeapCacheTest {
         return cached;
     }
 
+    private static HistoryChunk full() {
+        HistoryChunk c = HistoryChunk.empty(false);
+        c.ensureWindow(59);
+        return c;
+    }
+
     @Test
     void servesAHeadOnlyWhileTheStateWouldStillHoldIt() {
-        HistoryHeapCache cache = new HistoryHeapCache(10, TTL, W, clock);
+        HistoryHeapCache cache = new HistoryHeapCache(ROOM, TTL, W, clock);
         assertThat(window(cache, "a", W)).isNull();
         now.set(TTL - 1);
         assertThat(window(cache, "a", 2 * W)).isNotNull();
@@ -42,12 +52,13 @@ class HistoryHeapCacheTest {
         now.set(2 * TTL - 1);
         assertThat(cache.head("a", 3 * W)).isNull();
         assertThat(cache.size()).isZero();
+        assertThat(cache.bytes()).isZero();
         assertThat(cache.headHits()).isEqualTo(2);
     }
 
     @Test
     void aFullCacheKeepsItsActiveGroupsAndReplacesOnesThatFellBehind() {
-        HistoryHeapCache cache = new HistoryHeapCache(2, TTL, W, clock);
+        HistoryHeapCache cache = new HistoryHeapCache(2 * ENTRY, TTL, W, clock);
         for (long k = 1; k <= 3; k++) {
             window(cache, "a", k * W);
             window(cache, "b", k * W);
@@ -55,6 +66,7 @@ class HistoryHeapCacheTest {
             assertThat(window(cache, "c", k * W)).isNull();
         }
         assertThat(cache.size()).isEqualTo(2);
+        assertThat(cache.bytes()).isEqualTo(2 * ENTRY);
         // a stops; once it is more than two windows behind, c takes its place.
         for (long k = 4; k <= 6; k++) {
             window(cache, "b", k * W);
@@ -64,11 +76,12 @@ class HistoryHeapCacheTest {
         assertThat(window(cache, "c", 7 * W)).isNotNull();
         assertThat(window(cache, "a", 7 * W)).isNull();
         assertThat(cache.size()).isEqualTo(2);
+        assertThat(cache.bytes()).isEqualTo(2 * ENTRY);
     }
 
     @Test
     void aFullCacheReplacesAGroupWhoseHeadExpired() {
-        HistoryHeapCache cache = new HistoryHeapCache(1, TTL, W, clock);
+        HistoryHeapCache cache = new HistoryHeapCache(ENTRY, TTL, W, clock);
         window(cache, "a", W);
         now.set(TTL);
         window(cache, "b", W);
@@ -77,17 +90,18 @@ class HistoryHeapCacheTest {
     }
 
     @Test
-    void keepsTheChunksOfTheSelectedGroupUntilRemovedOrCleared() {
-        HistoryHeapCache cache = new HistoryHeapCache(10, TTL, W, clock);
+    void keepsTheChunksReadForTheSelectedGroupUntilRemovedOrCleared() {
+        HistoryHeapCache cache = new HistoryHeapCache(ROOM, TTL, W, clock);
         HistoryChunk[] c = new HistoryChunk[6];
         for (int i = 0; i < c.length; i++) {
-            c[i] = HistoryChunk.empty(false);
+            c[i] = full();
         }
         window(cache, "a", W);
         assertThat(cache.head("a", 2 * W)).isNotNull();
         for (int i = 0; i < HistoryHeapCache.CHUNKS_PER_GROUP; i++) {
             cache.chunkRead(i, c[i]);
         }
+        assertThat(cache.bytes()).isEqualTo(ENTRY + 4 * HistoryHeapCache.sizeOf(c[0]));
         cache.chunkWritten(1, c[5]); // a write replaces the kept copy
         assertThat(cache.chunk(1)).isSameAs(c[5]);
         cache.chunkWritten(5, c[5]); // but keeps no chunk that was not read
@@ -106,16 +120,37 @@ class HistoryHeapCacheTest {
         assertThat(cache.chunk(3)).isNull();
         assertThat(cache.chunk(4)).isNull();
         assertThat(cache.chunkHits()).isEqualTo(3);
+        assertThat(cache.bytes()).isEqualTo(ENTRY);
     }
 
     @Test
-    void anUncachedGroupsChunksAreNotKeptAndNoneIsCachedWithoutRoom() {
+    void aChunkWithoutRoomIsNotKeptAndItsStaleCopyGoes() {
+        long chunk = HistoryHeapCache.sizeOf(full());
+        HistoryHeapCache cache = new HistoryHeapCache(ENTRY + chunk, TTL, W, clock);
+        window(cache, "a", W);
+        cache.head("a", 2 * W);
+        cache.chunkRead(1, full());
+        assertThat(cache.chunk(1)).isNotNull();
+        cache.chunkRead(2, full()); // no room for a second one
+        assertThat(cache.chunk(2)).isNull();
+        assertThat(cache.chunk(1)).isNotNull();
+        // A rewrite of the kept chunk that grew beyond the room: the old copy is not served.
+        HistoryChunk grown = full();
+        grown.addCovariates();
+        cache.chunkWritten(1, grown);
+        assertThat(cache.chunk(1)).isNull();
+        assertThat(cache.bytes()).isEqualTo(ENTRY);
+    }
+
+    @Test
+    void nothingIsCachedWithoutRoom() {
         HistoryHeapCache none = new HistoryHeapCache(0, TTL, W, clock);
         assertThat(window(none, "a", W)).isNull();
         assertThat(window(none, "a", 2 * W)).isNull();
-        none.chunkRead(1, HistoryChunk.empty(false));
+        none.chunkRead(1, full());
         assertThat(none.chunk(1)).isNull();
         assertThat(none.size()).isZero();
+        assertThat(none.bytes()).isZero();
         assertThatThrownBy(() -> new HistoryHeapCache(-1, TTL, W, clock)).isInstanceOf(IllegalArgumentException.class);
     }
 }
