@@ -129,7 +129,7 @@ public class PrescaleConfig implements Serializable {
         @JsonProperty public String historyTtl = "1d";
         /**
          * Heap each subtask may give to a cache of its groups' history heads and lagged chunks
-         * besides the state (about 6 KB per group at the defaults): their windows read nothing from
+         * besides the state (about 3 KB per group at the defaults): their windows read nothing from
          * RocksDB; 0 turns it off.
          */
         @JsonProperty public String historyCacheSize = "128mb";

@@ -46,7 +46,7 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     public static final int DEFAULT_CHUNK_WINDOWS = 60;
     /** The operator's uid in the job graph (its state in checkpoints and savepoints is found by it). */
     public static final String UID = "group-history";
-    /** Heap each subtask's cache of heads and lagged chunks may take (about 6 KB per group at the defaults). */
+    /** Heap each subtask's cache of heads and lagged chunks may take (about 3 KB per group at the defaults). */
     public static final long DEFAULT_CACHE_BYTES = 128L << 20;
 
     private static final String[] NO_NAMES = new String[0];
