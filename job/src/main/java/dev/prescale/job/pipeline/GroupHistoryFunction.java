@@ -9,8 +9,10 @@ import dev.prescale.job.pipeline.history.HistoryHeapCache;
 import dev.prescale.models.ForecastRequest;
 import dev.prescale.models.SummaryPlan;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -327,6 +329,16 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     /** Chunks read from state since open (point lookups and entries of scans): tests and the benchmark. */
     public long chunkReads() {
         return chunkReads;
+    }
+
+    /** The head and chunks in state for the current key, as the backend returns them (tests). */
+    public List<Object> stored() throws Exception {
+        List<Object> l = new ArrayList<>();
+        l.add(head.value());
+        for (HistoryChunk c : chunks.values()) {
+            l.add(c);
+        }
+        return l;
     }
 
     /** The heap cache of heads and chunks, after open (tests and the benchmark read its hits). */

@@ -72,6 +72,52 @@ class GroupHistoryCacheTest {
         assertSame(all.tasks(), none.tasks());
     }
 
+    @org.junit.jupiter.api.Test
+    void theCacheSharesNoObjectWithTheHeapBackendsState() throws Exception {
+        // The heap backend hands out its own objects, which an asynchronous snapshot may be reading
+        // while the next window changes what the cache returned: the cache must keep copies.
+        GroupHistoryFunction f = new GroupHistoryFunction(240, W, 15, HOUR, true, 60, PLAN);
+        List<GroupWindow> input = interleaved(240, 4, 300);
+        int compared = 0;
+        try (var h = harness(f, backend("heap"))) {
+            h.open();
+            for (GroupWindow w : input) {
+                h.processElement(w, w.windowEnd - 1);
+                ((org.apache.flink.streaming.api.operators.KeyedProcessOperator<?, ?, ?>) h.getOperator())
+                        .setCurrentKey(w.group);
+                List<Object> cached = parts(f.cache().peek(w.group));
+                List<Object> stored = parts(f.stored());
+                for (Object c : cached) {
+                    for (Object st : stored) {
+                        assertThat(c).as("%s at %d", w.group, w.windowEnd).isNotSameAs(st);
+                    }
+                }
+                compared += cached.isEmpty() ? 0 : 1;
+            }
+        }
+        assertThat(compared).isEqualTo(input.size());
+    }
+
+    /** The objects a head or chunk list holds that a window may change in place: heads, chunks, arrays. */
+    private static List<Object> parts(List<Object> l) {
+        List<Object> out = new java.util.ArrayList<>();
+        for (Object o : l) {
+            if (o instanceof dev.prescale.job.pipeline.history.HistoryHead head) {
+                out.add(head);
+                out.add(head.maxAbs);
+                if (head.open != null) {
+                    out.add(head.open);
+                    out.add(head.open.cpu);
+                }
+            } else if (o instanceof dev.prescale.job.pipeline.history.HistoryChunk c) {
+                out.add(c);
+                out.add(c.cpu);
+            }
+        }
+        out.removeIf(java.util.Objects::isNull);
+        return out;
+    }
+
     private static void assertSame(List<ForecastTask> actual, List<ForecastTask> expected) {
         assertThat(actual).hasSameSizeAs(expected);
         assertThat(expected.size()).isGreaterThan(4000);

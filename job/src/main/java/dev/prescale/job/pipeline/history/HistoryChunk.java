@@ -63,6 +63,26 @@ public class HistoryChunk {
         }
     }
 
+    /** A deep copy: no array is shared with this chunk. */
+    HistoryChunk copy() {
+        HistoryChunk c = new HistoryChunk();
+        c.present = present;
+        c.cpu = clone(cpu);
+        c.memory = clone(memory);
+        c.network = clone(network);
+        c.storage = storage == null ? null : storage.clone();
+        c.bytesWritten = bytesWritten == null ? null : bytesWritten.clone();
+        c.apiCalls = clone(apiCalls);
+        c.dataAccesses = clone(dataAccesses);
+        c.uiEvents = clone(uiEvents);
+        c.users = clone(users);
+        return c;
+    }
+
+    private static float[] clone(float[] a) {
+        return a == null ? null : a.clone();
+    }
+
     boolean has(int i) {
         return (present & (1L << i)) != 0;
     }

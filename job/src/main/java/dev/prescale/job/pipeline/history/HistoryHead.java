@@ -50,6 +50,22 @@ public class HistoryHead {
         this.chunkWindows = chunkWindows;
     }
 
+    /** A deep copy: no array or chunk is shared with this head. */
+    HistoryHead copy() {
+        HistoryHead h = new HistoryHead(windowMillis, chunkWindows);
+        h.firstWindowEnd = firstWindowEnd;
+        h.lastWindowEnd = lastWindowEnd;
+        h.storageTotal = storageTotal;
+        h.oldestChunk = oldestChunk;
+        h.summaries = summaries == null ? null : summaries.clone();
+        h.summaryKey = summaryKey;
+        h.summaryPlan = summaryPlan;
+        h.maxAbs = maxAbs == null ? null : maxAbs.clone();
+        h.open = open == null ? null : open.copy();
+        h.openIndex = openIndex;
+        return h;
+    }
+
     /** Whether any window has been recorded. */
     boolean isEmpty() {
         return lastWindowEnd == 0;

@@ -1,8 +1,10 @@
 package dev.prescale.job.pipeline.history;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +18,10 @@ import java.util.Map;
  * time): a cached head is only served while younger than that on the same clock, else the group's
  * entry is dropped and the state read decides (null: the group starts afresh and clears its
  * chunks). Cached chunks live no longer than their group's entry.
+ *
+ * <p>The cache keeps copies of what it is given, never the objects handed to state: on the heap
+ * state backend those are the state's own, which an asynchronous snapshot may still be reading when
+ * the next window changes what the cache returned (a state read would have returned a copy then).
  *
  * <p>Bounded in bytes (an estimate from the arrays' lengths, with compressed references): a full
  * cache admits a new group only in place of least recently used ones that missed
@@ -130,8 +136,12 @@ public final class HistoryHeapCache {
         return current.head;
     }
 
-    /** The head just written to state for the selected group; {@code writtenAt} read before the write. */
-    public void headWritten(HistoryHead head, long writtenAt) {
+    /** The head just written to state for the selected group (a copy is kept); {@code writtenAt} read before the write. */
+    public void headWritten(HistoryHead written, long writtenAt) {
+        if (current == null && maxBytes == 0) {
+            return;
+        }
+        HistoryHead head = written.copy();
         long size = sizeOf(head);
         if (current == null) {
             current = admit(size);
@@ -163,7 +173,7 @@ public final class HistoryHeapCache {
         return current.chunks[s];
     }
 
-    /** A chunk of the selected group read from state by a point lookup: kept if there is room. */
+    /** A chunk of the selected group read from state by a point lookup: a copy is kept if there is room. */
     public void chunkRead(long index, HistoryChunk chunk) {
         if (current == null) {
             return;
@@ -174,11 +184,11 @@ public final class HistoryHeapCache {
             s = current.next;
             current.next = (s + 1) % CHUNKS_PER_GROUP;
         }
-        set(s, index, chunk);
+        set(s, index, chunk.copy());
     }
 
     /**
-     * A chunk of the selected group written to state: replaces the kept copy, if any. Not kept
+     * A chunk of the selected group written to state: a copy replaces the kept one, if any. Not kept
      * otherwise: chunks are written once, when the next one opens, and most are next read by a
      * full scan (which the cache does not serve) or never; the lag ranges' chunks come in by their reads.
      */
@@ -188,7 +198,7 @@ public final class HistoryHeapCache {
         }
         int s = current.slotOf(index);
         if (s >= 0) {
-            set(s, index, chunk);
+            set(s, index, chunk.copy());
         }
     }
 
@@ -226,6 +236,22 @@ public final class HistoryHeapCache {
     /** Groups cached now. */
     public int size() {
         return groups.size();
+    }
+
+    /** The cached head and chunks of a group (none: empty), without selecting it or using it (tests). */
+    public List<Object> peek(String group) {
+        List<Object> l = new ArrayList<>();
+        for (Map.Entry<String, Group> e : groups.entrySet()) { // not get: it would make the group most recently used
+            if (e.getKey().equals(group)) {
+                l.add(e.getValue().head);
+                for (HistoryChunk c : e.getValue().chunks) {
+                    if (c != null) {
+                        l.add(c);
+                    }
+                }
+            }
+        }
+        return l;
     }
 
     /** Estimated heap the cached heads and chunks take now. */

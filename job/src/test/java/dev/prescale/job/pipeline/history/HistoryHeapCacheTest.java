@@ -40,6 +40,19 @@ class HistoryHeapCacheTest {
         return c;
     }
 
+    /** A full chunk told apart by its first CPU value. */
+    private static HistoryChunk full(int mark) {
+        HistoryChunk c = full();
+        c.cpu[0] = mark;
+        return c;
+    }
+
+    /** The first CPU value of a cached chunk, or -1 when it is not cached. */
+    private static float mark(HistoryHeapCache cache, long index) {
+        HistoryChunk c = cache.chunk(index);
+        return c == null ? -1 : c.cpu[0];
+    }
+
     @Test
     void servesAHeadOnlyWhileTheStateWouldStillHoldIt() {
         HistoryHeapCache cache = new HistoryHeapCache(ROOM, TTL, W, clock);
@@ -80,6 +93,24 @@ class HistoryHeapCacheTest {
     }
 
     @Test
+    void keepsACopyOfTheHeadWrittenToState() {
+        HistoryHeapCache cache = new HistoryHeapCache(ROOM, TTL, W, clock);
+        HistoryHead written = head(W);
+        written.open = full(7);
+        written.maxAbs = new double[] {1, 2, 3, 4};
+        cache.head("a", W);
+        cache.headWritten(written, 0);
+        HistoryHead cached = cache.head("a", 2 * W);
+        assertThat(cached).isNotSameAs(written);
+        assertThat(cached.open).isNotSameAs(written.open);
+        assertThat(cached.maxAbs).isNotSameAs(written.maxAbs).containsExactly(1, 2, 3, 4);
+        cached.open.cpu[0] = 8; // what the next window does to the head it got
+        cached.maxAbs[0] = 9;
+        assertThat(written.open.cpu[0]).isEqualTo(7);
+        assertThat(written.maxAbs[0]).isEqualTo(1);
+    }
+
+    @Test
     void aFullCacheReplacesAGroupWhoseHeadExpired() {
         HistoryHeapCache cache = new HistoryHeapCache(ENTRY, TTL, W, clock);
         window(cache, "a", W);
@@ -94,7 +125,7 @@ class HistoryHeapCacheTest {
         HistoryHeapCache cache = new HistoryHeapCache(ROOM, TTL, W, clock);
         HistoryChunk[] c = new HistoryChunk[6];
         for (int i = 0; i < c.length; i++) {
-            c[i] = full();
+            c[i] = full(i);
         }
         window(cache, "a", W);
         assertThat(cache.head("a", 2 * W)).isNotNull();
@@ -102,16 +133,21 @@ class HistoryHeapCacheTest {
             cache.chunkRead(i, c[i]);
         }
         assertThat(cache.bytes()).isEqualTo(ENTRY + 4 * HistoryHeapCache.sizeOf(c[0]));
+        // Copies: never the objects handed over (on the heap backend those are the state's own).
+        assertThat(cache.chunk(0)).isNotSameAs(c[0]);
+        c[0].cpu[0] = 9;
+        assertThat(mark(cache, 0)).isZero();
         cache.chunkWritten(1, c[5]); // a write replaces the kept copy
-        assertThat(cache.chunk(1)).isSameAs(c[5]);
+        assertThat(mark(cache, 1)).isEqualTo(5);
+        assertThat(cache.chunk(1)).isNotSameAs(c[5]);
         cache.chunkWritten(5, c[5]); // but keeps no chunk that was not read
         assertThat(cache.chunk(5)).isNull();
         cache.chunkRead(4, c[4]); // a fifth index read takes the slot filled longest ago
         assertThat(cache.chunk(0)).isNull();
-        assertThat(cache.chunk(4)).isSameAs(c[4]);
+        assertThat(mark(cache, 4)).isEqualTo(4);
         cache.chunkRemoved(2);
         assertThat(cache.chunk(2)).isNull();
-        assertThat(cache.chunk(3)).isSameAs(c[3]);
+        assertThat(mark(cache, 3)).isEqualTo(3);
         // Another group sees none of a's chunks.
         assertThat(cache.head("b", 2 * W)).isNull();
         assertThat(cache.chunk(3)).isNull();
@@ -119,7 +155,7 @@ class HistoryHeapCacheTest {
         cache.chunksCleared();
         assertThat(cache.chunk(3)).isNull();
         assertThat(cache.chunk(4)).isNull();
-        assertThat(cache.chunkHits()).isEqualTo(3);
+        assertThat(cache.chunkHits()).isEqualTo(6);
         assertThat(cache.bytes()).isEqualTo(ENTRY);
     }
 
