@@ -138,17 +138,14 @@ public final class HistoryHeapCache {
 
     /** The head just written to state for the selected group (a copy is kept); {@code writtenAt} read before the write. */
     public void headWritten(HistoryHead written, long writtenAt) {
-        if (current == null && maxBytes == 0) {
-            return;
-        }
-        HistoryHead head = written.copy();
-        long size = sizeOf(head);
+        long size = sizeOf(written);
         if (current == null) {
             current = admit(size);
             if (current == null) {
-                return;
+                return; // no room: nothing to copy
             }
         }
+        HistoryHead head = written.copy();
         bytes += size - current.headBytes;
         current.head = head;
         current.headBytes = size;
