@@ -108,9 +108,8 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
      * estimated; 0: none, every window reads its history from state).
      */
     public GroupHistoryFunction cacheBytes(long bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException("the history cache's size must be 0 or more bytes, not " + bytes);
-        }
+        // Fails at job build time, not on the TaskManager.
+        new HistoryHeapCache(bytes, ttlMillis, windowMillis, ttlClock);
         this.cacheBytes = bytes;
         return this;
     }
