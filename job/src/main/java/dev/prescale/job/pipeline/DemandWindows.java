@@ -122,7 +122,10 @@ public final class DemandWindows {
                 .uid("local-pre-aggregation");
     }
 
-    /** The window over pre-aggregated partials: same assigner, lateness, state type and uid as {@link #perEvent}. */
+    /**
+     * The window over pre-aggregated partials ({@link PartialDemandWindowOperator}: open windows in heap,
+     * in keyed state at each checkpoint): same windows, lateness, state and uid as {@link #perEvent}.
+     */
     static SingleOutputStreamOperator<GroupWindow> fromPartials(DataStream<PartialDemand> partials, long windowMillis, long lateness) {
         return fromPartials(partials, windowMillis, lateness, Integer.MAX_VALUE);
     }
@@ -132,10 +135,8 @@ public final class DemandWindows {
             long lateness, int k) {
         return partials
                 .keyBy(p -> p.group)
-                .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMillis)))
-                .allowedLateness(Duration.ofMillis(lateness))
-                .sideOutputLateData(LATE_PARTIALS)
-                .aggregate(new PartialDemandAggregator(), new WindowResultFunction(lateness, k))
-                .uid(WINDOW_UID).name("demand per group and window");
+                .transform("demand per group and window", TypeInformation.of(GroupWindow.class),
+                        new PartialDemandWindowOperator(windowMillis, lateness, k, LATE_PARTIALS))
+                .uid(WINDOW_UID);
     }
 }

@@ -16,7 +16,10 @@ import org.apache.flink.util.Collector;
 public class WindowResultFunction extends ProcessWindowFunction<DemandAccumulator, GroupWindow, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
 
-    private final ValueStateDescriptor<Boolean> firedDescriptor = new ValueStateDescriptor<>("fired", Types.BOOLEAN);
+    /** The per-window state that marks a window as fired ({@link PartialDemandWindowOperator} keeps the name). */
+    static final String FIRED = "fired";
+
+    private final ValueStateDescriptor<Boolean> firedDescriptor = new ValueStateDescriptor<>(FIRED, Types.BOOLEAN);
     private final boolean refires;
     private final int k;
 
@@ -32,8 +35,17 @@ public class WindowResultFunction extends ProcessWindowFunction<DemandAccumulato
 
     @Override
     public void process(String group, Context ctx, Iterable<DemandAccumulator> sums, Collector<GroupWindow> out) throws Exception {
-        DemandAccumulator a = sums.iterator().next();
-        TimeWindow w = ctx.window();
+        GroupWindow g = result(group, ctx.window(), sums.iterator().next(), k);
+        if (refires) {
+            ValueState<Boolean> fired = ctx.windowState().getState(firedDescriptor);
+            g.update = Boolean.TRUE.equals(fired.value());
+            fired.update(true);
+        }
+        out.collect(g);
+    }
+
+    /** A group's demand rates in a window from its sums (not yet marked as an update). */
+    static GroupWindow result(String group, TimeWindow w, DemandAccumulator a, int k) {
         double millis = w.getEnd() - w.getStart();
         GroupWindow g = new GroupWindow();
         g.group = group;
@@ -50,12 +62,7 @@ public class WindowResultFunction extends ProcessWindowFunction<DemandAccumulato
         // Hashes of the pseudonyms: enough for k-anonymity's union of the small groups; a group of k
         // or more users is never merged, and its ids would only be shipped and dropped.
         g.users = KAnonymityFunction.keepsItsName(group, g.distinctUsers, k) ? null : a.users.ids();
-        if (refires) {
-            ValueState<Boolean> fired = ctx.windowState().getState(firedDescriptor);
-            g.update = Boolean.TRUE.equals(fired.value());
-            fired.update(true);
-        }
-        out.collect(g);
+        return g;
     }
 
     @Override

@@ -11,6 +11,9 @@ import java.util.Random;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
@@ -27,7 +30,9 @@ import org.junit.jupiter.api.Test;
  * distinct-user cap) go through the job's per-event window and, separately, through the
  * pre-aggregator and the job's window over partials, with the same watermarks: the same
  * GroupWindows per (group, window) in the same order (first firing, then updates), sums equal to
- * 1e-9 relative, the same users, and the same late records; no partial is ever late.
+ * 1e-9 relative, the same users, and the same late records; no partial is ever late. At some
+ * checkpoint barriers the window over partials is snapshotted and restored into a new operator (on
+ * the heap or RocksDB backend, per trial; the upstream then sends its last watermark again), and carries on.
  */
 class LocalPreAggregationEquivalenceTest {
 
@@ -40,14 +45,15 @@ class LocalPreAggregationEquivalenceTest {
         for (int trial = 0; trial < 80; trial++) {
             runTrial(rnd, trial % 16 == 15, totals);
         }
-        System.out.printf("equivalence: %d firings (%d updates), %d late records, %d past the user cap, %d partials sent before their window closed%n",
-                totals.windows, totals.updates, totals.late, totals.sampled, totals.flushedEarly);
+        System.out.printf("equivalence: %d firings (%d updates), %d late records, %d past the user cap, %d partials sent before their window closed, %d restores%n",
+                totals.windows, totals.updates, totals.late, totals.sampled, totals.flushedEarly, totals.restores);
         // The property was exercised where it matters, not only on easy streams.
         assertThat(totals.windows).isGreaterThan(1_000);
         assertThat(totals.updates).as("re-firings within the allowed lateness").isGreaterThan(50);
         assertThat(totals.late).as("late records").isGreaterThan(50);
         assertThat(totals.sampled).as("windows past the distinct-user cap").isPositive();
         assertThat(totals.flushedEarly).as("partials sent before their window closed").isPositive();
+        assertThat(totals.restores).as("window operators restored from a snapshot").isGreaterThan(30);
     }
 
     private static void runTrial(Random rnd, boolean manyUsers, Totals totals) throws Exception {
@@ -63,8 +69,11 @@ class LocalPreAggregationEquivalenceTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         KeyedOneInputStreamOperatorTestHarness<String, Interaction, GroupWindow> alone = windowHarness(DemandWindows.perEvent(
                 env.fromData(TypeInformation.of(Interaction.class), new Interaction(0, "u", "g", null)), W, lateness));
-        KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> afterPre = windowHarness(DemandWindows.fromPartials(
-                env.fromData(TypeInformation.of(PartialDemand.class), new PartialDemand("g", 0)), W, lateness));
+        // A checkpoint restores into the backend that took it: one backend per trial.
+        String backend = rnd.nextInt(4) == 0 ? "rocksdb" : "heap";
+        KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> afterPre = windowHarness(
+                overPartials(env, lateness), backend, null);
+        List<GroupWindow> afterPreOut = new ArrayList<>();
         OneInputStreamOperatorTestHarness<Interaction, PartialDemand> pre = new OneInputStreamOperatorTestHarness<>(
                 new LocalDemandPreAggregator(W, lateness, maxKeys, DemandWindows.LATE));
         pre.open();
@@ -92,13 +101,18 @@ class LocalPreAggregationEquivalenceTest {
             } else if (action < 0.10) {
                 pre.prepareSnapshotPreBarrier(n);
                 forward(pre, afterPre, totals);
+                if (rnd.nextInt(16) == 0) {
+                    afterPre = restored(afterPre, n, backend, overPartials(env, lateness), afterPreOut);
+                    totals.restores++;
+                }
             }
         }
         alone.processWatermark(Long.MAX_VALUE);
         pre.processWatermark(Long.MAX_VALUE);
         forward(pre, afterPre, totals);
 
-        assertSameWindows(byWindow(alone.extractOutputValues()), byWindow(afterPre.extractOutputValues()), totals);
+        afterPreOut.addAll(afterPre.extractOutputValues());
+        assertSameWindows(byWindow(alone.extractOutputValues()), byWindow(afterPreOut), totals);
         assertThat(late(pre)).isEqualTo(late(alone));
         totals.late += late(alone).size();
         assertThat(afterPre.getSideOutput(DemandWindows.LATE_PARTIALS)).as("late partials").isNullOrEmpty();
@@ -142,15 +156,48 @@ class LocalPreAggregationEquivalenceTest {
         pre.getOutput().clear();
     }
 
-    @SuppressWarnings("unchecked")
     private static <I> KeyedOneInputStreamOperatorTestHarness<String, I, GroupWindow> windowHarness(
             SingleOutputStreamOperator<GroupWindow> windows) throws Exception {
+        return windowHarness(windows, "heap", null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <I> KeyedOneInputStreamOperatorTestHarness<String, I, GroupWindow> windowHarness(
+            SingleOutputStreamOperator<GroupWindow> windows, String backend, OperatorSubtaskState restore) throws Exception {
         // The job's own window operator and key selector, as DemandWindows wires them.
         OneInputTransformation<I, GroupWindow> t = (OneInputTransformation<I, GroupWindow>) windows.getTransformation();
         KeyedOneInputStreamOperatorTestHarness<String, I, GroupWindow> h = new KeyedOneInputStreamOperatorTestHarness<>(
                 t.getOperator(), (KeySelector<I, String>) t.getStateKeySelector(), Types.STRING);
+        h.setStateBackend("rocksdb".equals(backend) ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend());
+        if (restore != null) {
+            h.initializeState(restore);
+        }
         h.open();
         return h;
+    }
+
+    private static SingleOutputStreamOperator<GroupWindow> overPartials(StreamExecutionEnvironment env, long lateness) {
+        return DemandWindows.fromPartials(env.fromData(TypeInformation.of(PartialDemand.class), new PartialDemand("g", 0)), W, lateness);
+    }
+
+    /**
+     * The window operator snapshotted at a barrier and restored into a new one on {@code backend}
+     * (what it sent so far goes to {@code out}); the new one gets the last watermark again, as after a
+     * restore the upstream sends one before it sends records of windows that watermark closed.
+     */
+    private static KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> restored(
+            KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> h, long checkpoint, String backend,
+            SingleOutputStreamOperator<GroupWindow> fresh, List<GroupWindow> out) throws Exception {
+        long watermark = h.getCurrentWatermark();
+        out.addAll(h.extractOutputValues());
+        assertThat(h.getSideOutput(DemandWindows.LATE_PARTIALS)).as("late partials").isNullOrEmpty();
+        OperatorSubtaskState snapshot = h.snapshot(checkpoint, checkpoint);
+        h.close();
+        KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> r = windowHarness(fresh, backend, snapshot);
+        if (watermark != Long.MIN_VALUE) {
+            r.processWatermark(watermark);
+        }
+        return r;
     }
 
     private static Map<String, List<GroupWindow>> byWindow(List<GroupWindow> out) {
@@ -215,5 +262,6 @@ class LocalPreAggregationEquivalenceTest {
         long late;
         long sampled;
         long flushedEarly;
+        long restores;
     }
 }
