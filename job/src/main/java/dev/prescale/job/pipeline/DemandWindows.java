@@ -15,7 +15,8 @@ import org.apache.flink.util.OutputTag;
  * came too late. Either per event (every interaction through {@code keyBy(group)} into the window),
  * or, with {@code window.localAggregation}, pre-aggregated per group and window before the
  * {@code keyBy} ({@link LocalDemandPreAggregator}); both give the same windows and the same late
- * records, and the window operator (uid {@value #WINDOW_UID}) keeps the same state type.
+ * records, and the window operator (uid {@value #WINDOW_UID}: Flink's {@code WindowOperator} per event,
+ * {@link PartialDemandWindowOperator} over partials) keeps the same state.
  */
 public final class DemandWindows {
 

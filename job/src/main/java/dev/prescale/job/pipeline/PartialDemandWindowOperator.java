@@ -34,8 +34,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Why not Flink's {@code WindowOperator}: with RocksDB it reads and writes the window's
  * serialized sums for every partial and reads and deletes them when the window fires, four state
- * operations per group and window, while the pre-aggregation sends each window's partials in one
- * burst; the source waited for that burst a quarter of its time (BENCHMARKS.md, twelfth pass). Here
+ * operations per group and window, all in the burst of partials the pre-aggregation sends when a
+ * window closes, while the source waits for the chain behind it (BENCHMARKS.md, twelfth pass). Here
  * a window that opens and fires between two checkpoints never touches the state backend.
  *
  * <p>Same results and the same state as {@link DemandWindows#perEvent}'s {@code WindowOperator}
