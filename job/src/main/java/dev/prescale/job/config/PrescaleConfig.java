@@ -96,7 +96,10 @@ public class PrescaleConfig implements Serializable {
          * reach the window state); false sends every interaction to the window, as before.
          */
         @JsonProperty public boolean localAggregation = true;
-        /** The most (group, window) sums the local pre-aggregation holds before it sends them all. */
+        /**
+         * The most (group, window) sums the local pre-aggregation holds before it sends them all, and
+         * the window over partials holds in heap before it writes them to keyed state.
+         */
         @JsonProperty public int localAggregationMaxKeys = 100_000;
     }
 

@@ -89,7 +89,8 @@ public final class DemandWindows {
         String topic = config.kafka.interactionsTopic;
         long windowMillis = config.windowMillis();
         long lateness = config.allowedLatenessMillis();
-        SingleOutputStreamOperator<GroupWindow> windows = fromPartials(partials, windowMillis, lateness, config.anonymization.k);
+        SingleOutputStreamOperator<GroupWindow> windows = fromPartials(partials, windowMillis, lateness, config.anonymization.k,
+                config.window.localAggregationMaxKeys);
         DataStream<DeadLetter> late = partials.getSideOutput(LATE)
                 .map(new LateToDeadLetter(topic)).uid("late-records").name("late records");
         DataStream<DeadLetter> latePartials = windows.getSideOutput(LATE_PARTIALS)
@@ -128,16 +129,19 @@ public final class DemandWindows {
      * in keyed state at each checkpoint): same windows, lateness, state and uid as {@link #perEvent}.
      */
     static SingleOutputStreamOperator<GroupWindow> fromPartials(DataStream<PartialDemand> partials, long windowMillis, long lateness) {
-        return fromPartials(partials, windowMillis, lateness, Integer.MAX_VALUE);
+        return fromPartials(partials, windowMillis, lateness, Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
-    /** @param k k-anonymity's k: groups of k or more users go on without their user ids */
+    /**
+     * @param k k-anonymity's k: groups of k or more users go on without their user ids
+     * @param maxHeld (group, window) sums the window holds in heap at most (more: spilled to state)
+     */
     static SingleOutputStreamOperator<GroupWindow> fromPartials(DataStream<PartialDemand> partials, long windowMillis,
-            long lateness, int k) {
+            long lateness, int k, int maxHeld) {
         return partials
                 .keyBy(p -> p.group)
                 .transform("demand per group and window", TypeInformation.of(GroupWindow.class),
-                        new PartialDemandWindowOperator(windowMillis, lateness, k, LATE_PARTIALS))
+                        new PartialDemandWindowOperator(windowMillis, lateness, k, maxHeld, LATE_PARTIALS))
                 .uid(WINDOW_UID);
     }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.AggregatingStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -22,6 +23,7 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -45,6 +47,9 @@ import org.apache.flink.util.OutputTag;
  * savepoint of either restores into the other, and Flink's key groups rescale it. On restore
  * every window in state is read back into heap (the heap then holds every window of this subtask
  * whose sums are in state and may still change, so a new partial never has to look in state).
+ * The heap holds at most {@code maxHeld} group-windows: beyond that, every held sum that changed is
+ * written to state and the heap is emptied ("spilled"); a partial of a spilled window then reads its
+ * sums back from state first, as Flink's window does for every partial.
  * Late partials (window past its allowed lateness) go to the late side output (counted and
  * dead-lettered by {@link LatePartialToDeadLetter}).
  */
@@ -60,6 +65,7 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
     private final long windowMillis;
     private final long allowedLatenessMillis;
     private final int k;
+    private final int maxHeld;
     private final OutputTag<PartialDemand> lateTag;
 
     private transient InternalAggregatingState<String, TimeWindow, PartialDemand, DemandAccumulator, DemandAccumulator> contents;
@@ -72,7 +78,10 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
     private transient Map<String, Held> lastWindowGroups;
     private transient long lastWindowStart;
     private transient int heldCount;
+    /** Starts of the windows whose sums were spilled to state and not yet cleaned up (their partials look there). */
+    private transient TreeSet<Long> spilled;
     private transient Counter stateWrites;
+    private transient Counter spills;
 
     /** One group's sums in one window, and where they stand against the keyed state. */
     private static final class Held {
@@ -98,15 +107,19 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
      * @param windowMillis the tumbling window's size
      * @param allowedLatenessMillis how long after its end a window still takes (and re-fires on) partials
      * @param k the k of k-anonymity ({@link WindowResultFunction})
+     * @param maxHeld how many (group, window) sums the heap holds at most before it spills them to state
      * @param lateTag where partials later than the allowed lateness go
      */
-    public PartialDemandWindowOperator(long windowMillis, long allowedLatenessMillis, int k, OutputTag<PartialDemand> lateTag) {
-        if (windowMillis <= 0 || allowedLatenessMillis < 0) {
-            throw new IllegalArgumentException("window " + windowMillis + " ms, allowed lateness " + allowedLatenessMillis + " ms");
+    public PartialDemandWindowOperator(long windowMillis, long allowedLatenessMillis, int k, int maxHeld,
+            OutputTag<PartialDemand> lateTag) {
+        if (windowMillis <= 0 || allowedLatenessMillis < 0 || maxHeld < 1) {
+            throw new IllegalArgumentException("window " + windowMillis + " ms, allowed lateness " + allowedLatenessMillis
+                    + " ms, at most " + maxHeld + " held");
         }
         this.windowMillis = windowMillis;
         this.allowedLatenessMillis = allowedLatenessMillis;
         this.k = k;
+        this.maxHeld = maxHeld;
         this.lateTag = lateTag;
     }
 
@@ -125,7 +138,9 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
         open = new TreeMap<>();
         lastWindowGroups = null;
         heldCount = 0;
+        spilled = new TreeSet<>();
         stateWrites = getMetricGroup().counter("windowStateWrites");
+        spills = getMetricGroup().counter("windowSpills");
         getMetricGroup().gauge("windowsHeld", () -> heldCount);
         readBackFromState();
     }
@@ -150,6 +165,9 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
             h.fired = refires() && Boolean.TRUE.equals(fired(e.f1).value());
             groupsOf(e.f1.getStart()).put(e.f0, h);
             heldCount++;
+        }
+        if (heldCount > maxHeld) {
+            spill();
         }
     }
 
@@ -180,7 +198,10 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
         Map<String, Held> groups = groupsOf(start);
         Held h = groups.get(group);
         if (h == null) {
-            h = new Held(adder.createAccumulator());
+            h = spilled.contains(start) ? fromState(window) : null;
+            if (h == null) {
+                h = new Held(adder.createAccumulator());
+            }
             groups.put(group, h);
             heldCount++;
         }
@@ -191,6 +212,18 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
         }
         adder.merge(h.sums, p.sums);
         h.dirty = true;
+        if (heldCount > maxHeld) {
+            spill();
+        }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        super.processWatermark(mark); // fires (and cleans up) the windows it passes first
+        long watermark = timers.currentWatermark();
+        while (!spilled.isEmpty() && cleanupTime(windowOf(spilled.first())) <= watermark) {
+            spilled.pollFirst(); // every group of it is cleaned up: nothing left to read back
+        }
     }
 
     @Override
@@ -235,8 +268,22 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
+        writeChanged();
+    }
+
+    /** Every held sum that changed into state, then none held: {@code maxHeld} was passed. */
+    private void spill() throws Exception {
+        writeChanged();
+        spilled.addAll(open.keySet());
+        open.clear();
+        lastWindowGroups = null;
+        heldCount = 0;
+        spills.inc();
+    }
+
+    private void writeChanged() throws Exception {
         for (Map.Entry<Long, Map<String, Held>> w : open.entrySet()) {
-            TimeWindow window = new TimeWindow(w.getKey(), w.getKey() + windowMillis);
+            TimeWindow window = windowOf(w.getKey());
             for (Map.Entry<String, Held> e : w.getValue().entrySet()) {
                 Held h = e.getValue();
                 if (h.dirty) {
@@ -250,6 +297,11 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
     /** How many (group, window) sums are held in heap now. */
     int heldWindows() {
         return heldCount;
+    }
+
+    /** How often the heap was spilled to state. */
+    long spills() {
+        return spills.getCount();
     }
 
     /** The sums of a group's window in keyed state, or null (tests; moves the current key). */
@@ -314,6 +366,10 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
         h.dirty = false;
         h.inState = true;
         stateWrites.inc();
+    }
+
+    private TimeWindow windowOf(long start) {
+        return new TimeWindow(start, start + windowMillis);
     }
 
     private ValueState<Boolean> fired(TimeWindow window) throws Exception {

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * GroupWindows per (group, window) in the same order (first firing, then updates), sums equal to
  * 1e-9 relative, the same users, and the same late records; no partial is ever late. At some
  * checkpoint barriers the window over partials is snapshotted and restored into a new operator (on
- * the heap or RocksDB backend, per trial; the upstream then sends its last watermark again), and carries on.
+ * the heap or RocksDB backend, per trial; the upstream then sends its last watermark again), and carries on;
+ * the window gets the pre-aggregation's tiny bounds too, so it spills its heap to state all the time.
  */
 class LocalPreAggregationEquivalenceTest {
 
@@ -45,8 +46,8 @@ class LocalPreAggregationEquivalenceTest {
         for (int trial = 0; trial < 80; trial++) {
             runTrial(rnd, trial % 16 == 15, totals);
         }
-        System.out.printf("equivalence: %d firings (%d updates), %d late records, %d past the user cap, %d partials sent before their window closed, %d restores%n",
-                totals.windows, totals.updates, totals.late, totals.sampled, totals.flushedEarly, totals.restores);
+        System.out.printf("equivalence: %d firings (%d updates), %d late records, %d past the user cap, %d partials sent before their window closed, %d restores, %d spills%n",
+                totals.windows, totals.updates, totals.late, totals.sampled, totals.flushedEarly, totals.restores, totals.spills);
         // The property was exercised where it matters, not only on easy streams.
         assertThat(totals.windows).isGreaterThan(1_000);
         assertThat(totals.updates).as("re-firings within the allowed lateness").isGreaterThan(50);
@@ -54,6 +55,7 @@ class LocalPreAggregationEquivalenceTest {
         assertThat(totals.sampled).as("windows past the distinct-user cap").isPositive();
         assertThat(totals.flushedEarly).as("partials sent before their window closed").isPositive();
         assertThat(totals.restores).as("window operators restored from a snapshot").isGreaterThan(30);
+        assertThat(totals.spills).as("the window's heap spilled to state").isGreaterThan(1_000);
     }
 
     private static void runTrial(Random rnd, boolean manyUsers, Totals totals) throws Exception {
@@ -72,7 +74,7 @@ class LocalPreAggregationEquivalenceTest {
         // A checkpoint restores into the backend that took it: one backend per trial.
         String backend = rnd.nextInt(4) == 0 ? "rocksdb" : "heap";
         KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> afterPre = windowHarness(
-                overPartials(env, lateness), backend, null);
+                overPartials(env, lateness, maxKeys), backend, null);
         List<GroupWindow> afterPreOut = new ArrayList<>();
         OneInputStreamOperatorTestHarness<Interaction, PartialDemand> pre = new OneInputStreamOperatorTestHarness<>(
                 new LocalDemandPreAggregator(W, lateness, maxKeys, DemandWindows.LATE));
@@ -102,7 +104,7 @@ class LocalPreAggregationEquivalenceTest {
                 pre.prepareSnapshotPreBarrier(n);
                 forward(pre, afterPre, totals);
                 if (rnd.nextInt(16) == 0) {
-                    afterPre = restored(afterPre, n, backend, overPartials(env, lateness), afterPreOut);
+                    afterPre = restored(afterPre, n, backend, overPartials(env, lateness, maxKeys), afterPreOut, totals);
                     totals.restores++;
                 }
             }
@@ -112,6 +114,7 @@ class LocalPreAggregationEquivalenceTest {
         forward(pre, afterPre, totals);
 
         afterPreOut.addAll(afterPre.extractOutputValues());
+        totals.spills += spills(afterPre);
         assertSameWindows(byWindow(alone.extractOutputValues()), byWindow(afterPreOut), totals);
         assertThat(late(pre)).isEqualTo(late(alone));
         totals.late += late(alone).size();
@@ -176,8 +179,14 @@ class LocalPreAggregationEquivalenceTest {
         return h;
     }
 
-    private static SingleOutputStreamOperator<GroupWindow> overPartials(StreamExecutionEnvironment env, long lateness) {
-        return DemandWindows.fromPartials(env.fromData(TypeInformation.of(PartialDemand.class), new PartialDemand("g", 0)), W, lateness);
+    private static long spills(KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> window) {
+        return ((PartialDemandWindowOperator) window.getOperator()).spills();
+    }
+
+    /** The window over partials, holding at most {@code maxHeld} sums in heap (the job gives it the pre-aggregation's bound). */
+    private static SingleOutputStreamOperator<GroupWindow> overPartials(StreamExecutionEnvironment env, long lateness, int maxHeld) {
+        return DemandWindows.fromPartials(env.fromData(TypeInformation.of(PartialDemand.class), new PartialDemand("g", 0)), W, lateness,
+                Integer.MAX_VALUE, maxHeld);
     }
 
     /**
@@ -187,9 +196,10 @@ class LocalPreAggregationEquivalenceTest {
      */
     private static KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> restored(
             KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> h, long checkpoint, String backend,
-            SingleOutputStreamOperator<GroupWindow> fresh, List<GroupWindow> out) throws Exception {
+            SingleOutputStreamOperator<GroupWindow> fresh, List<GroupWindow> out, Totals totals) throws Exception {
         long watermark = h.getCurrentWatermark();
         out.addAll(h.extractOutputValues());
+        totals.spills += spills(h);
         assertThat(h.getSideOutput(DemandWindows.LATE_PARTIALS)).as("late partials").isNullOrEmpty();
         OperatorSubtaskState snapshot = h.snapshot(checkpoint, checkpoint);
         h.close();
@@ -263,5 +273,6 @@ class LocalPreAggregationEquivalenceTest {
         long sampled;
         long flushedEarly;
         long restores;
+        long spills;
     }
 }

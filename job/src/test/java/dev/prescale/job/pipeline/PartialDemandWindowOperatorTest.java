@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a snapshot holds every open window, restores (on the same or more subtasks) and fires them with the
  * sums they had; with allowed lateness a fired window waits in state, re-fires on a late partial
  * (across a restore too) and is gone at its cleanup time; later partials go to the late side output;
- * the state holds copies of the heap's sums.
+ * the state holds copies of the heap's sums; past its bound the heap spills to state and loses nothing.
  * On heap and RocksDB. (Equal to Flink's window: {@link LocalPreAggregationEquivalenceTest}; its
  * savepoints both ways: {@link WindowStateAcrossLocalAggregationTest}.)
  */
@@ -82,6 +82,40 @@ class PartialDemandWindowOperatorTest {
             r.processWatermark(2 * W - 1);
             assertThat(r.extractOutputValues()).extracting(g -> g.group + "@" + g.windowStart + " " + cpu(g))
                     .containsExactlyInAnyOrder("a@0 10", "b@0 20", "c@0 7", "a@" + W + " 40");
+            assertNothingLeft(r);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"heap", "rocksdb"})
+    void pastItsBoundTheHeapSpillsToStateAndLosesNothing(String backend) throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(0, 3, backend, null, 1, 0)) {
+            for (String g : List.of("a", "b", "c")) {
+                send(h, partial(g, 0, 10, "u1"));
+            }
+            assertThat(stored(h)).isZero();
+            send(h, partial("d", 0, 10, "u1"));
+            assertThat(operator(h).heldWindows()).as("spilled").isZero();
+            assertThat(stored(h)).isEqualTo(4);
+            // A spilled window's sums are read back before the next partial is added.
+            send(h, partial("a", 0, 5, "u2"));
+            send(h, partial("e", W, 7, "u3"));
+            assertThat(operator(h).heldWindows()).isEqualTo(2);
+            snapshot = h.snapshot(1, 1);
+            h.processWatermark(W - 1);
+            assertThat(sorted(h.extractOutputValues())).extracting(g -> g.group + " " + cpu(g) + " " + g.distinctUsers)
+                    .containsExactly("a 15 2", "b 10 1", "c 10 1", "d 10 1");
+            h.processWatermark(2 * W - 1);
+            assertNothingLeft(h);
+        }
+        // Restored past its bound (5 windows in state, 3 fit): spilled at once, nothing lost.
+        try (var r = harness(0, 3, backend, snapshot, 1, 0)) {
+            assertThat(operator(r).heldWindows()).isZero();
+            send(r, partial("b", 0, 1, "u4"));
+            r.processWatermark(2 * W - 1);
+            assertThat(r.extractOutputValues()).extracting(g -> g.group + "@" + g.windowStart + " " + cpu(g))
+                    .containsExactlyInAnyOrder("a@0 15", "b@0 11", "c@0 10", "d@0 10", "e@" + W + " 7");
             assertNothingLeft(r);
         }
     }
@@ -189,8 +223,13 @@ class PartialDemandWindowOperatorTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> harness(long lateness, String backend,
             OperatorSubtaskState restore, int parallelism, int subtask) throws Exception {
+        return harness(lateness, Integer.MAX_VALUE, backend, restore, parallelism, subtask);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> harness(long lateness, int maxHeld,
+            String backend, OperatorSubtaskState restore, int parallelism, int subtask) throws Exception {
         KeySelector<PartialDemand, String> byGroup = p -> p.group;
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new PartialDemandWindowOperator(W, lateness, Integer.MAX_VALUE,
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new PartialDemandWindowOperator(W, lateness, Integer.MAX_VALUE, maxHeld,
                 DemandWindows.LATE_PARTIALS), byGroup, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
         h.setStateBackend("rocksdb".equals(backend) ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend());
         if (restore != null) {
