@@ -70,6 +70,7 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
 
     private transient InternalAggregatingState<String, TimeWindow, PartialDemand, DemandAccumulator, DemandAccumulator> contents;
     private transient TypeSerializer<DemandAccumulator> sumsSerializer;
+    private transient TimeWindow.Serializer windowSerializer;
     private transient ValueStateDescriptor<Boolean> firedDescriptor;
     private transient InternalTimerService<TimeWindow> timers;
     private transient DemandAggregator adder;
@@ -130,11 +131,12 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
         adder = new DemandAggregator();
         AggregatingStateDescriptor<PartialDemand, DemandAccumulator, DemandAccumulator> descriptor = new AggregatingStateDescriptor<>(
                 CONTENTS, new PartialDemandAggregator(), TypeInformation.of(DemandAccumulator.class));
+        windowSerializer = new TimeWindow.Serializer();
         contents = (InternalAggregatingState<String, TimeWindow, PartialDemand, DemandAccumulator, DemandAccumulator>)
-                getOrCreateKeyedState(new TimeWindow.Serializer(), descriptor);
+                getOrCreateKeyedState(windowSerializer, descriptor);
         sumsSerializer = contents.getValueSerializer();
         firedDescriptor = new ValueStateDescriptor<>(WindowResultFunction.FIRED, Types.BOOLEAN);
-        timers = getInternalTimerService(TIMERS, new TimeWindow.Serializer(), this);
+        timers = getInternalTimerService(TIMERS, windowSerializer, this);
         open = new TreeMap<>();
         lastWindowGroups = null;
         heldCount = 0;
@@ -145,29 +147,30 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
         readBackFromState();
     }
 
-    /** Every window in state (restored, or written before) into heap, as it is there. */
+    /**
+     * Every window in state (restored, or written before) into heap, as it is there; more than the heap
+     * may hold stay in state, as spilled (read back at each group-window's next partial).
+     */
     private void readBackFromState() throws Exception {
         KeyedStateBackend<String> backend = getKeyedStateBackend();
         List<Tuple2<String, TimeWindow>> stored;
         try (Stream<Tuple2<String, TimeWindow>> s = backend.getKeysAndNamespaces(CONTENTS)) {
             stored = new ArrayList<>(s.map(e -> Tuple2.of(e.f0, e.f1)).toList());
         }
+        if (stored.size() > maxHeld) {
+            for (Tuple2<String, TimeWindow> e : stored) {
+                spilled.add(e.f1.getStart());
+            }
+            spills.inc();
+            return;
+        }
         for (Tuple2<String, TimeWindow> e : stored) {
             setCurrentKey(e.f0);
-            contents.setCurrentNamespace(e.f1);
-            DemandAccumulator sums = contents.getInternal();
-            if (sums == null) {
-                continue;
+            Held h = fromState(e.f1);
+            if (h != null) {
+                groupsOf(e.f1.getStart()).put(e.f0, h);
+                heldCount++;
             }
-            // A copy: the heap backend's map holds the very object, which must not change under a snapshot.
-            Held h = new Held(sumsSerializer.copy(sums));
-            h.inState = true;
-            h.fired = refires() && Boolean.TRUE.equals(fired(e.f1).value());
-            groupsOf(e.f1.getStart()).put(e.f0, h);
-            heldCount++;
-        }
-        if (heldCount > maxHeld) {
-            spill();
         }
     }
 
@@ -177,7 +180,7 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
             throw new IllegalStateException("a partial without a timestamp: the pre-aggregation sets the window's max timestamp");
         }
         long start = TimeWindow.getWindowStartWithOffset(record.getTimestamp(), 0, windowMillis);
-        TimeWindow window = new TimeWindow(start, start + windowMillis);
+        TimeWindow window = windowOf(start);
         long watermark = timers.currentWatermark();
         if (cleanupTime(window) <= watermark) {
             output.collect(lateTag, record);
@@ -236,10 +239,7 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
         if (!fires && !cleansUp) {
             return;
         }
-        Held h = removeHeld(group, window);
-        if (h == null && fires) {
-            h = fromState(window);
-        }
+        Held h = fires ? heldOrStored(group, window) : removeHeld(group, window);
         if (fires && h != null) {
             fire(group, window, h);
         }
@@ -307,7 +307,7 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
     /** The sums of a group's window in keyed state, or null (tests; moves the current key). */
     DemandAccumulator storedSums(String group, long windowStart) throws Exception {
         setCurrentKey(group);
-        contents.setCurrentNamespace(new TimeWindow(windowStart, windowStart + windowMillis));
+        contents.setCurrentNamespace(windowOf(windowStart));
         return contents.getInternal();
     }
 
@@ -319,15 +319,20 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
 
     /** The window's sums for a late partial: from heap (then no longer there) or state, or new. */
     private Held take(String group, TimeWindow window) throws Exception {
-        Held h = removeHeld(group, window);
-        if (h != null) {
-            return h;
-        }
-        h = fromState(window);
+        Held h = heldOrStored(group, window);
         return h != null ? h : new Held(adder.createAccumulator());
     }
 
-    /** The current key's sums of a window from state (a copy), or null. */
+    /** The current key's sums of a window: from heap (then no longer there), else from state, else null. */
+    private Held heldOrStored(String group, TimeWindow window) throws Exception {
+        Held h = removeHeld(group, window);
+        return h != null ? h : fromState(window);
+    }
+
+    /**
+     * The current key's sums of a window from state, or null: a copy, since the heap backend's map
+     * holds the very object, which must not change under a snapshot.
+     */
     private Held fromState(TimeWindow window) throws Exception {
         contents.setCurrentNamespace(window);
         DemandAccumulator sums = contents.getInternal();
@@ -373,7 +378,7 @@ public final class PartialDemandWindowOperator extends AbstractStreamOperator<Gr
     }
 
     private ValueState<Boolean> fired(TimeWindow window) throws Exception {
-        return getPartitionedState(window, new TimeWindow.Serializer(), firedDescriptor);
+        return getPartitionedState(window, windowSerializer, firedDescriptor);
     }
 
     private Map<String, Held> groupsOf(long start) {

@@ -9,14 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -164,19 +159,9 @@ class LocalPreAggregationEquivalenceTest {
         return windowHarness(windows, "heap", null);
     }
 
-    @SuppressWarnings("unchecked")
     private static <I> KeyedOneInputStreamOperatorTestHarness<String, I, GroupWindow> windowHarness(
             SingleOutputStreamOperator<GroupWindow> windows, String backend, OperatorSubtaskState restore) throws Exception {
-        // The job's own window operator and key selector, as DemandWindows wires them.
-        OneInputTransformation<I, GroupWindow> t = (OneInputTransformation<I, GroupWindow>) windows.getTransformation();
-        KeyedOneInputStreamOperatorTestHarness<String, I, GroupWindow> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                t.getOperator(), (KeySelector<I, String>) t.getStateKeySelector(), Types.STRING);
-        h.setStateBackend("rocksdb".equals(backend) ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend());
-        if (restore != null) {
-            h.initializeState(restore);
-        }
-        h.open();
-        return h;
+        return WindowStateAcrossLocalAggregationTest.harness(windows, backend, restore);
     }
 
     private static long spills(KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> window) {

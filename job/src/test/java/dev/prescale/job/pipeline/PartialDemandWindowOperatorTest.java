@@ -11,8 +11,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -231,12 +229,7 @@ class PartialDemandWindowOperatorTest {
         KeySelector<PartialDemand, String> byGroup = p -> p.group;
         var h = new KeyedOneInputStreamOperatorTestHarness<>(new PartialDemandWindowOperator(W, lateness, Integer.MAX_VALUE, maxHeld,
                 DemandWindows.LATE_PARTIALS), byGroup, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
-        h.setStateBackend("rocksdb".equals(backend) ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend());
-        if (restore != null) {
-            h.initializeState(restore);
-        }
-        h.open();
-        return h;
+        return WindowStateAcrossLocalAggregationTest.started(h, backend, restore);
     }
 
     private static PartialDemandWindowOperator operator(KeyedOneInputStreamOperatorTestHarness<String, PartialDemand, GroupWindow> h) {

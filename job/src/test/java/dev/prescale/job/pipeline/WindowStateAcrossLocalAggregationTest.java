@@ -16,6 +16,7 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -152,12 +153,18 @@ class WindowStateAcrossLocalAggregationTest {
         return DemandWindows.fromPartials(env.fromData(TypeInformation.of(PartialDemand.class), new PartialDemand("g", 0)), W, 0);
     }
 
+    /** The job's own window operator and key selector, as DemandWindows wires them, opened (shared with other window tests). */
     @SuppressWarnings("unchecked")
-    private static <I> KeyedOneInputStreamOperatorTestHarness<String, I, GroupWindow> harness(
+    static <I> KeyedOneInputStreamOperatorTestHarness<String, I, GroupWindow> harness(
             SingleOutputStreamOperator<GroupWindow> windows, String backend, OperatorSubtaskState restore) throws Exception {
         OneInputTransformation<I, GroupWindow> t = (OneInputTransformation<I, GroupWindow>) windows.getTransformation();
-        KeyedOneInputStreamOperatorTestHarness<String, I, GroupWindow> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                t.getOperator(), (KeySelector<I, String>) t.getStateKeySelector(), Types.STRING);
+        return started(new KeyedOneInputStreamOperatorTestHarness<>(
+                t.getOperator(), (KeySelector<I, String>) t.getStateKeySelector(), Types.STRING), backend, restore);
+    }
+
+    /** A harness on the heap or RocksDB backend, restored from a snapshot if one is given, opened. */
+    static <H extends AbstractStreamOperatorTestHarness<?>> H started(H h, String backend, OperatorSubtaskState restore)
+            throws Exception {
         StateBackend b = "rocksdb".equals(backend) ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
         h.setStateBackend(b);
         if (restore != null) {
