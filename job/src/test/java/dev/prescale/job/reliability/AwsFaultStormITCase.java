@@ -214,6 +214,8 @@ class AwsFaultStormITCase {
         traffic.start();
         List<Phase> phases = new ArrayList<>();
         Map<String, Integer> desiredAtOutage = new LinkedHashMap<>();
+        Map<String, Integer> desiredBeforeRecovery = new LinkedHashMap<>();
+        int recoveryFrom;
         long outageStart;
         long outageEnd;
         try {
@@ -266,6 +268,15 @@ class AwsFaultStormITCase {
             endpoint.faults().downFor(Duration.ofSeconds(downSeconds));
             watch(job, statuses, downSeconds * 1000L - 8_000);
             sending.set(false);
+            // A second before the endpoint is back, every call it admitted before the outage has long been answered
+            // and every later one was dropped: the groups hold what the outage left them, and each call recorded from
+            // here on belongs to the recovery. (Splitting at outageStart instead raced with a call admitted just before
+            // it and answered, or sampled, just after.)
+            watch(job, statuses, outageStart + downSeconds * 1000L - 1_000 - System.currentTimeMillis());
+            for (String t : TARGETS) {
+                desiredBeforeRecovery.put(t, endpoint.service().group(t).desiredCapacity);
+            }
+            recoveryFrom = endpoint.calls().size();
             watch(job, statuses, outageStart + downSeconds * 1000L - System.currentTimeMillis());
             outageEnd = outageStart + downSeconds * 1000L;
             phases.add(new Phase("down " + downSeconds + " s", outageStart, outageEnd, TARGETS.size(), SATURATED_AFTER_MS));
@@ -341,27 +352,27 @@ class AwsFaultStormITCase {
             ScalingDecision d = newest.get(t);
             long decidedAt = seen.stream().filter(x -> x.decision == d).findFirst().orElseThrow().atMillis;
             SimulatedAutoScaling.GroupView g = endpoint.service().group(t);
-            List<Observed> setsAfterOutage = calls.stream()
-                    .filter(c -> c.atMillis() >= outageStart && c.call().status == 200 && c.call().action.equals("SetDesiredCapacity")
-                            && t.equals(c.call().params.get("AutoScalingGroupName")))
+            List<RecordedCall> all = endpoint.calls();
+            List<RecordedCall> recoverySets = all.subList(recoveryFrom, all.size()).stream()
+                    .filter(c -> c.status == 200 && c.action.equals("SetDesiredCapacity") && t.equals(c.params.get("AutoScalingGroupName")))
                     .toList();
-            long carrying = setsAfterOutage.stream()
-                    .filter(c -> String.valueOf(d.desiredCapacity).equals(c.call().params.get("DesiredCapacity"))).count();
+            long carrying = recoverySets.stream()
+                    .filter(c -> String.valueOf(d.desiredCapacity).equals(c.params.get("DesiredCapacity"))).count();
             out.append(String.format("%s: newest decision at %d (seen %.1f s into the outage): capacity %d, warm pool %d;"
-                            + " group before the outage %d, now %d, warm pool %s; successful SetDesiredCapacity after the outage began %d,"
-                            + " carrying the newest %d%n",
+                            + " group before the outage %d, at its end %d, now %d, warm pool %s; successful SetDesiredCapacity"
+                            + " in the recovery %d, carrying the newest %d%n",
                     t, d.timestamp, (decidedAt - outageStart) / 1000.0, d.desiredCapacity, d.warmPoolSize,
-                    desiredAtOutage.get(t), g.desiredCapacity, g.warmPool == null ? "none" : g.warmPool.minSize,
-                    setsAfterOutage.size(), carrying));
+                    desiredAtOutage.get(t), desiredBeforeRecovery.get(t), g.desiredCapacity,
+                    g.warmPool == null ? "none" : g.warmPool.minSize, recoverySets.size(), carrying));
             out.append("  its reason: ").append(d.reason).append('\n');
             assertThat(decidedAt).as("%s: the newest decision reached the sink while AWS was down", t)
                     .isBetween(outageStart, outageEnd);
             assertThat(holds(d)).as("%s holds the newest decision %s: %s", t, d, g).isTrue();
             // Applied once: one answered SetDesiredCapacity with its capacity, and nothing after it; none if the
-            // group already had that capacity when the outage began.
-            int expected = desiredAtOutage.get(t) == d.desiredCapacity ? 0 : 1;
+            // group already had that capacity when the outage ended.
+            int expected = desiredBeforeRecovery.get(t) == d.desiredCapacity ? 0 : 1;
             assertThat(carrying).as("%s: SetDesiredCapacity calls carrying the newest capacity", t).isEqualTo(expected);
-            assertThat(setsAfterOutage).as("%s: the outage's only capacity change is the newest decision", t).hasSize(expected);
+            assertThat(recoverySets).as("%s: the recovery's only capacity change is the newest decision", t).hasSize(expected);
         }
         // Order: each group's answered SetDesiredCapacity calls are a subsequence of its decisions in time order.
         for (String t : TARGETS) {
