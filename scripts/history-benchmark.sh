@@ -5,8 +5,6 @@
 #   scripts/history-benchmark.sh --groups 200 --windows 5 [--context 2880] [--chunk 60]
 #       [--covariates false] [--rocksdb-memory 256mb] [--batch 64] [--work-dir /tmp/prescale-history-bench]
 #       [--summaries true: the chunked layout with the seasonal naive summary plan]
-#       [--old ring|uncached|write-through: the baseline; write-through: heads written every window, against
-#        the job's GroupHistoryOperator writing them behind, flushed every --flush-every 10 windows]
 #       [--jfr FILE: a profile of the timed rounds only]
 #
 # Main: dev.prescale.job.bench.HistoryStateBenchmark (test sources: it drives the operators through

@@ -26,7 +26,6 @@ import dev.prescale.job.pipeline.ForecastTask;
 import dev.prescale.job.pipeline.EngineDecider;
 import dev.prescale.job.pipeline.GroupForecast;
 import dev.prescale.job.pipeline.GroupHistoryFunction;
-import dev.prescale.job.pipeline.GroupHistoryOperator;
 import dev.prescale.job.pipeline.GroupWindow;
 import dev.prescale.job.pipeline.HmacKeySource;
 import dev.prescale.job.pipeline.InteractionEventTime;
@@ -184,13 +183,11 @@ public final class PrescaleJob {
         // 5. History per group and batched forecasts; model updates (if any) swap the model in place.
         // A forecaster that answers from per-group summaries lets the history read only a few chunks.
         SummaryPlan summaryPlan = forecasters.summaryPlan(windowMillis, config.horizonSteps());
-        // Its operator writes the cached groups' heads at each checkpoint, not at each window.
-        GroupHistoryFunction history = new GroupHistoryFunction(config.contextWindows(), windowMillis, config.horizonSteps(),
-                config.historyTtlMillis(), forecasters.usesCovariates(), GroupHistoryFunction.DEFAULT_CHUNK_WINDOWS,
-                summaryPlan).cacheBytes(config.historyCacheBytes());
         DataStream<ForecastTask> tasks = anonymous
                 .keyBy(w -> w.group)
-                .transform("group history", TypeInformation.of(ForecastTask.class), new GroupHistoryOperator(history))
+                .process(new GroupHistoryFunction(config.contextWindows(), windowMillis, config.horizonSteps(),
+                        config.historyTtlMillis(), forecasters.usesCovariates(), GroupHistoryFunction.DEFAULT_CHUNK_WINDOWS,
+                        summaryPlan).cacheBytes(config.historyCacheBytes()))
                 .uid(GroupHistoryFunction.UID).name("group history");
         if (config.usageLog != null && config.usageLog.path != null && !config.usageLog.path.isBlank()) {
             // What the forecaster saw, after k-anonymity: the input of scripts/train.sh --usage.

@@ -133,7 +133,7 @@ public class PrescaleConfig implements Serializable {
         /**
          * Heap each subtask may give to a cache of its groups' history heads and lagged chunks
          * besides the state (about 3 KB per group at the defaults): their windows read nothing from
-         * RocksDB, and their heads are written to it at checkpoints, not per window; 0 turns it off.
+         * RocksDB; 0 turns it off.
          */
         @JsonProperty public String historyCacheSize = "128mb";
     }

@@ -40,13 +40,6 @@ import org.apache.flink.util.Collector;
  * {@link ForecastTask#lagRanges}) with the head's summaries and the running maximum of each
  * resource. A replaced or late window drops the summaries (they may be stale) and is forecast from
  * its full history, as without a plan.
- *
- * <p>Run by {@link GroupHistoryOperator} (the job), a cached group's head is written behind: kept
- * in the {@link HistoryHeapCache} between checkpoints and written to state just before each
- * snapshot ({@link #flushHeads}), so a group's head costs one state write per checkpoint instead of
- * one per window (a RocksDB put of about 2 KB: its open chunk) when windows close faster than
- * checkpoints are taken (catching up on a backlog). Run as a plain {@link KeyedProcessFunction},
- * every head is written through.
  */
 public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWindow, ForecastTask> {
     private static final long serialVersionUID = 1L;
@@ -79,9 +72,6 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     private transient ValueStateDescriptor<HistoryHead> headDescriptor;
     private transient MapStateDescriptor<Long, HistoryChunk> chunksDescriptor;
     private transient long chunkReads;
-    private transient long headWrites;
-    /** Whether heads the cache takes are written at the next checkpoint ({@link GroupHistoryOperator}) rather than at once. */
-    private transient boolean writeBehind;
 
     /** With covariates stored and shipped (for a forecaster that reads them). */
     public GroupHistoryFunction(int capacity, long windowMillis, int horizon, long ttlMillis) {
@@ -146,32 +136,6 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         metrics.gauge("historyCacheHeadHits", (Gauge<Long>) cache::headHits);
         metrics.gauge("historyCacheChunkHits", (Gauge<Long>) cache::chunkHits);
         metrics.gauge("historyChunkReads", (Gauge<Long>) this::chunkReads);
-        metrics.gauge("historyHeadWrites", (Gauge<Long>) this::headWrites);
-        metrics.gauge("historyHeadsUnwritten", (Gauge<Integer>) cache::dirtyCount);
-    }
-
-    /** From now on heads the cache has room for are written by {@link #flushHeads}, not per window ({@link GroupHistoryOperator}). */
-    void writeHeadsBehind() {
-        writeBehind = true;
-    }
-
-    /**
-     * Writes every head changed since the last flush to state; {@code selectKey} makes each group
-     * the current key first. State gets a copy from the cache: the heap backend keeps the object it
-     * is given, which the next window would change under an asynchronous snapshot.
-     */
-    void flushHeads(KeySelection selectKey) throws Exception {
-        cache.flushDirty((group, h) -> {
-            selectKey.select(group);
-            head.update(h);
-            headWrites++;
-        });
-    }
-
-    /** Makes a group the operator's current key ({@link #flushHeads}). */
-    @FunctionalInterface
-    interface KeySelection {
-        void select(String group) throws Exception;
     }
 
     /** The head's state: name, serializer and TTL (shared with the benchmark's savepoint prefill). */
@@ -288,11 +252,7 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
         // The TTL time before the write: the state's own stamp is not older, so the cache never
         // serves a head the state has expired.
         long at = cache.now();
-        if (writeBehind && cache.headChanged(h, at)) {
-            return; // state gets it before the next snapshot
-        }
         head.update(h);
-        headWrites++;
         cache.headWritten(h, at);
     }
 
@@ -363,11 +323,6 @@ public class GroupHistoryFunction extends KeyedProcessFunction<String, GroupWind
     private static void dropSummaries(HistoryHead h) {
         h.summaries = null;
         h.maxAbs = null;
-    }
-
-    /** Heads written to state since open (per window, or per checkpoint when written behind): tests and a metric. */
-    public long headWrites() {
-        return headWrites;
     }
 
     /** Chunks read from state since open (point lookups and entries of scans): tests and the benchmark. */

@@ -3,7 +3,6 @@ package dev.prescale.job.bench;
 import dev.prescale.connectors.records.ResourceType;
 import dev.prescale.job.pipeline.ForecastTask;
 import dev.prescale.job.pipeline.GroupHistoryFunction;
-import dev.prescale.job.pipeline.GroupHistoryOperator;
 import dev.prescale.job.pipeline.GroupWindow;
 import dev.prescale.models.ForecastRequest;
 import dev.prescale.models.SummaryPlan;
@@ -44,17 +43,12 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  *
  * <p>{@code --old uncached} makes "old" the chunked layout without its heap cache of heads and
  * chunks ({@code cacheBytes(0)}, the history before the eleventh pass), pre-filled as the new one:
- * the cache's gain alone. {@code --old write-through} makes "old" the chunked layout with its cache
- * writing every head through (a plain {@link KeyedProcessOperator}, before the thirteenth pass) and
- * "new" the job's {@link GroupHistoryOperator}, which writes heads behind: every
- * {@code --flush-every} timed windows (default 10: checkpoints every 10 s in the whole-job
- * benchmark, about a window a second) the new round also writes the changed heads, as the
- * operator does at a checkpoint, and that time counts; both pay the rest of a checkpoint alike.
+ * the cache's gain alone.
  *
  * <pre>scripts/history-benchmark.sh --groups 200 --windows 5 [--context 2880] [--chunk 60]
  *     [--covariates false] [--rocksdb-memory 256mb] [--batch 64] [--work-dir /tmp/prescale-history-bench]
  *     [--summaries true (the new layout with the seasonal naive summary plan)]
- *     [--old ring|uncached|write-through] [--flush-every 10] [--jfr FILE (a profile of the timed rounds only)]</pre>
+ *     [--old ring|uncached] [--jfr FILE (a profile of the timed rounds only)]</pre>
  */
 public final class HistoryStateBenchmark {
     private static final long W = 60_000;
@@ -82,25 +76,20 @@ public final class HistoryStateBenchmark {
                 summaries);
 
         String oldLayout = o.getOrDefault("old", "ring");
-        if (!oldLayout.equals("ring") && !oldLayout.equals("uncached") && !oldLayout.equals("write-through")) {
-            throw new IllegalArgumentException("--old must be ring, uncached or write-through, not " + oldLayout);
+        if (!oldLayout.equals("ring") && !oldLayout.equals("uncached")) {
+            throw new IllegalArgumentException("--old must be ring or uncached, not " + oldLayout);
         }
         boolean ring = oldLayout.equals("ring");
-        boolean behind = oldLayout.equals("write-through");
-        int flushEvery = Integer.parseInt(o.getOrDefault("flush-every", "10"));
-        System.out.println("old: " + (ring ? "the single-value ring" : behind ? "the chunked layout with its heap cache, heads written through"
-                : "the chunked layout without its heap cache") + "; new: the chunked layout with its cache of "
-                + (GroupHistoryFunction.DEFAULT_CACHE_BYTES >> 20) + " MB" + (behind ? ", heads written behind (flushed every "
-                + flushEvery + " windows)" : ""));
+        System.out.println("old: " + (ring ? "the single-value ring" : "the chunked layout without its heap cache")
+                + "; new: the chunked layout with its cache of " + (GroupHistoryFunction.DEFAULT_CACHE_BYTES >> 20) + " MB");
 
         long ttl = 86_400_000L;
         KeyedProcessFunction<String, GroupWindow, ForecastTask> oldFunction = ring
                 ? new RingGroupHistoryFunction(context, W, 15, ttl)
-                : new GroupHistoryFunction(context, W, 15, ttl, covariates, chunk, plan).cacheBytes(behind ? GroupHistoryFunction.DEFAULT_CACHE_BYTES : 0);
-        var old = harness(new KeyedProcessOperator<>(oldFunction), memory, work.resolve("old"));
+                : new GroupHistoryFunction(context, W, 15, ttl, covariates, chunk, plan).cacheBytes(0);
+        var old = harness(oldFunction, memory, work.resolve("old"));
         GroupHistoryFunction chunked = new GroupHistoryFunction(context, W, 15, ttl, covariates, chunk, plan);
-        GroupHistoryOperator behindOperator = behind ? new GroupHistoryOperator(chunked) : null;
-        var neu = harness(behind ? behindOperator : new KeyedProcessOperator<>(chunked), memory, work.resolve("new"));
+        var neu = harness(chunked, memory, work.resolve("new"));
         try {
             Random rnd = new Random(42);
             long t0 = System.nanoTime();
@@ -124,12 +113,8 @@ public final class HistoryStateBenchmark {
                     neu.processElement(window(g, BASE + k, rnd, true), 0);
                 }
             }
-            if (behind) {
-                behindOperator.flushHeads(); // a checkpoint after the pre-fill
-            }
             System.out.printf(Locale.ROOT, "pre-fill new: %.1f s (%d windows)%n", (System.nanoTime() - t0) / 1e9,
                     (long) context * groups);
-            long headWritesBefore = chunked.headWrites();
 
             // A profile of the timed part only (--jfr FILE): the pre-fill would dominate a whole-run one.
             jdk.jfr.Recording recording = null;
@@ -158,9 +143,6 @@ public final class HistoryStateBenchmark {
                     for (int g = 0; g < groups; g++) {
                         h.processElement(window(g, n, rnd, false), n * W - 1);
                     }
-                    if (layout == 1 && behind && (t + 1) % flushEvery == 0) {
-                        behindOperator.flushHeads(); // what a checkpoint adds
-                    }
                     double[][] us = layout == 0 ? oldUs : newUs;
                     us[0][t] = (System.nanoTime() - wall) / 1e3 / groups;
                     us[1][t] = (threads.getCurrentThreadCpuTime() - cpu) / 1e3 / groups;
@@ -183,12 +165,7 @@ public final class HistoryStateBenchmark {
                     median(oldUs[0]), median(oldUs[1]), median(oldUs[2]));
             System.out.printf(Locale.ROOT, "median new: wall %.0f us, thread CPU %.0f us, process CPU %.0f us per group-window%n",
                     median(newUs[0]), median(newUs[1]), median(newUs[2]));
-            System.out.printf(Locale.ROOT, "mean old: thread CPU %.0f us, new: thread CPU %.0f us per group-window%n",
-                    mean(oldUs[1]), mean(newUs[1]));
-            System.out.printf(Locale.ROOT, "old/new (thread CPU): %.2f (medians), %.2f (means: with the flushes)%n",
-                    median(oldUs[1]) / median(newUs[1]), mean(oldUs[1]) / mean(newUs[1]));
-            System.out.printf(Locale.ROOT, "new: %d head writes in %d timed group-windows%n", chunked.headWrites() - headWritesBefore,
-                    (long) windows * groups);
+            System.out.printf(Locale.ROOT, "old/new (thread CPU): %.2f%n", median(oldUs[1]) / median(newUs[1]));
             System.out.printf(Locale.ROOT, "new cache: %d groups in %.1f MB (%.0f bytes a group), %d heads and %d chunks served from it%n",
                     chunked.cache().size(), chunked.cache().bytes() / 1048576.0,
                     chunked.cache().bytes() / (double) Math.max(1, chunked.cache().size()), chunked.cache().headHits(),
@@ -302,8 +279,9 @@ public final class HistoryStateBenchmark {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, GroupWindow, ForecastTask> harness(
-            KeyedProcessOperator<String, GroupWindow, ForecastTask> operator, String memory, Path dir) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, (GroupWindow w) -> w.group, Types.STRING);
+            KeyedProcessFunction<String, GroupWindow, ForecastTask> f, String memory, Path dir) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), (GroupWindow w) -> w.group,
+                Types.STRING);
         EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend();
         // The harness gives RocksDB almost no managed memory (it would flush constantly): a slot's worth.
         backend.getMemoryConfiguration().setFixedMemoryPerSlot(memory);
@@ -353,10 +331,6 @@ public final class HistoryStateBenchmark {
         double[] s = x.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static double mean(double[] x) {
-        return Arrays.stream(x).average().orElse(Double.NaN);
     }
 
     private static double[] round(double[] x) {

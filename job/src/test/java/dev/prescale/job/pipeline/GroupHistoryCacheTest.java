@@ -8,11 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prescale.models.SummaryPlan;
 import dev.prescale.models.baseline.SeasonalNaiveForecaster;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -75,119 +72,27 @@ class GroupHistoryCacheTest {
         assertSame(all.tasks(), none.tasks());
     }
 
-    /** What a run with heads written behind emitted, and how it got there. */
-    private record BehindRun(List<ForecastTask> tasks, long headWrites, int snapshots, int restores) {}
-
-    /**
-     * The input through {@link GroupHistoryOperator} (heads written behind), with checkpoints at
-     * random elements; after some the run goes on, after others it fails at a later element and
-     * restarts from the checkpoint in a new operator (empty cache), replaying the elements since, as
-     * Flink does. The TTL time is the element's, as in {@link #run}. Tasks of replayed elements count once.
-     */
-    private static BehindRun runBehind(long cacheBytes, String backend, boolean plan, boolean covariates,
-            List<GroupWindow> input, long seed) throws Exception {
-        long ttl = HOUR;
-        TtlTime time = new TtlTime();
-        Random rnd = new Random(seed);
-        List<ForecastTask> out = new ArrayList<>();
-        OperatorSubtaskState checkpoint = null;
-        int checkpointAt = 0; // the first element after the checkpoint
-        long headWrites = 0;
-        int snapshots = 0;
-        int restores = 0;
-        while (checkpointAt < input.size()) {
-            GroupHistoryFunction f = new GroupHistoryFunction(240, W, 15, ttl, covariates, 60, plan ? PLAN : null)
-                    .cacheBytes(cacheBytes).ttlClock(time);
-            try (var h = harness(new GroupHistoryOperator(f), backend(backend))) {
-                time.set(h, ttlTime(input, checkpointAt, ttl));
-                if (checkpoint != null) {
-                    h.initializeState(checkpoint);
-                    restores++;
-                }
-                h.open();
-                List<ForecastTask> since = new ArrayList<>(); // tasks after the latest checkpoint
-                int failAt = Math.min(input.size(), checkpointAt + 1 + rnd.nextInt(600));
-                for (int i = checkpointAt; i < failAt; i++) {
-                    time.set(h, ttlTime(input, i, ttl));
-                    GroupWindow w = input.get(i);
-                    int before = h.getOutput().size();
-                    h.processElement(w, w.windowEnd - 1);
-                    since.addAll(tasks(new ArrayList<>(h.getOutput()).subList(before, h.getOutput().size())));
-                    if (i == input.size() - 1 || rnd.nextInt(150) == 0) {
-                        checkpoint = h.snapshot(++snapshots, i);
-                        checkpointAt = i + 1;
-                        out.addAll(since);
-                        since.clear();
-                    }
-                }
-                headWrites += f.headWrites();
-                // Then it fails: what came after the checkpoint is replayed from it.
-            }
-        }
-        return new BehindRun(out, headWrites, snapshots, restores);
-    }
-
-    /** The TTL time at element {@code i}: 20 ms per element, and twice a jump past the TTL (every group goes quiet). */
-    private static long ttlTime(List<GroupWindow> input, int i, long ttl) {
-        int n = input.size();
-        return 20L * (i + 1) + (i >= n / 3 ? ttl - 20 : 0) + (i >= 2 * n / 3 ? ttl - 20 : 0);
-    }
-
-    @ParameterizedTest
-    @CsvSource({"rocksdb,true,false,1", "rocksdb,false,true,2", "heap,true,true,3", "heap,false,false,4"})
-    void sameTasksWithHeadsWrittenBehindAcrossCheckpointsAndRestores(String backend, boolean plan, boolean covariates,
-            long seed) throws Exception {
-        List<GroupWindow> input = interleaved(240, 8, 700);
-        Run none = run(0, backend, plan, covariates, input);
-        // Room for a few of the eight groups: a dirty head keeps its place until a checkpoint, and the
-        // groups without room write through.
-        BehindRun few = runBehind(8_000, backend, plan, covariates, input, seed);
-        BehindRun all = runBehind(10 << 20, backend, plan, covariates, input, seed);
-        assertSame(few.tasks(), none.tasks());
-        assertSame(all.tasks(), none.tasks());
-        assertThat(all.restores()).isGreaterThan(5);
-        // At most one write per group and checkpoint (of ~40 checkpoints over 5,600 windows of eight groups),
-        // where writing through writes one per window.
-        assertThat(all.headWrites()).isPositive().isLessThanOrEqualTo(8L * all.snapshots());
-        assertThat(few.headWrites()).isGreaterThan(8L * few.snapshots()); // most of its groups write through
-    }
-
-    @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
-    void theCacheSharesNoObjectWithTheHeapBackendsState(boolean behind) throws Exception {
+    @org.junit.jupiter.api.Test
+    void theCacheSharesNoObjectWithTheHeapBackendsState() throws Exception {
         // The heap backend hands out its own objects, which an asynchronous snapshot may be reading
-        // while the next window changes what the cache returned: the cache must keep copies. Written
-        // behind, the heads go to state at checkpoints (every 25 elements here), and halfway the run
-        // restarts from one, so that heads come from state into the cache again.
+        // while the next window changes what the cache returned: the cache must keep copies.
+        GroupHistoryFunction f = new GroupHistoryFunction(240, W, 15, HOUR, true, 60, PLAN);
         List<GroupWindow> input = interleaved(240, 4, 300);
         int compared = 0;
-        OperatorSubtaskState checkpoint = null;
-        for (List<GroupWindow> part : List.of(input.subList(0, 600), input.subList(600, input.size()))) {
-            GroupHistoryFunction f = new GroupHistoryFunction(240, W, 15, HOUR, true, 60, PLAN);
-            try (var h = behind ? harness(new GroupHistoryOperator(f), backend("heap")) : harness(f, backend("heap"))) {
-                if (checkpoint != null) {
-                    h.initializeState(checkpoint);
-                }
-                h.open();
-                for (int i = 0; i < part.size(); i++) {
-                    GroupWindow w = part.get(i);
-                    h.processElement(w, w.windowEnd - 1);
-                    if (i % 25 == 24) {
-                        checkpoint = h.snapshot(i, i);
+        try (var h = harness(f, backend("heap"))) {
+            h.open();
+            for (GroupWindow w : input) {
+                h.processElement(w, w.windowEnd - 1);
+                ((org.apache.flink.streaming.api.operators.KeyedProcessOperator<?, ?, ?>) h.getOperator())
+                        .setCurrentKey(w.group);
+                List<Object> cached = parts(f.cache().peek(w.group));
+                List<Object> stored = parts(f.stored());
+                for (Object c : cached) {
+                    for (Object st : stored) {
+                        assertThat(c).as("%s at %d", w.group, w.windowEnd).isNotSameAs(st);
                     }
-                    ((org.apache.flink.streaming.api.operators.KeyedProcessOperator<?, ?, ?>) h.getOperator())
-                            .setCurrentKey(w.group);
-                    List<Object> cached = parts(f.cache().peek(w.group));
-                    List<Object> stored = parts(f.stored());
-                    for (Object c : cached) {
-                        for (Object st : stored) {
-                            assertThat(c).as("%s at %d", w.group, w.windowEnd).isNotSameAs(st);
-                        }
-                    }
-                    compared += cached.isEmpty() ? 0 : 1;
                 }
-                // Written behind: at most each of the four groups at each of the part's checkpoints.
-                assertThat(f.headWrites()).isBetween(behind ? 1L : part.size(), behind ? 4L * (part.size() / 25) : part.size());
+                compared += cached.isEmpty() ? 0 : 1;
             }
         }
         assertThat(compared).isEqualTo(input.size());

@@ -168,13 +168,8 @@ class GroupHistoryEquivalenceTest {
     /** A keyed harness (keyed by group) for a history function on the given state backend, not yet opened. */
     static KeyedOneInputStreamOperatorTestHarness<String, GroupWindow, ForecastTask> harness(
             KeyedProcessFunction<String, GroupWindow, ForecastTask> f, StateBackend backend) throws Exception {
-        return harness(new KeyedProcessOperator<>(f), backend);
-    }
-
-    /** A keyed harness (keyed by group) for a history operator on the given state backend, not yet opened. */
-    static KeyedOneInputStreamOperatorTestHarness<String, GroupWindow, ForecastTask> harness(
-            KeyedProcessOperator<String, GroupWindow, ForecastTask> operator, StateBackend backend) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, (GroupWindow w) -> w.group, Types.STRING);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), (GroupWindow w) -> w.group,
+                Types.STRING);
         h.setStateBackend(backend);
         return h;
     }

@@ -11,29 +11,21 @@ import java.util.Map;
  * A bounded heap copy of what a subtask's group histories last read from or wrote to state: each
  * group's head and the few stored chunks its forecasts read by point lookups (the lags a day back
  * read the same older chunk for 60 windows in a row). A window of a cached group then reads nothing
- * from the state backend (in RocksDB every read is a lookup and a deserialization). Chunk writes
- * always go to state; a head is either written through ({@link #headWritten}) or, written behind
- * ({@link #headChanged}), kept here as the group's newest head (dirty) until {@link #flushDirty}
- * hands it to state before the next checkpoint: one head write per group and checkpoint instead of
- * one per window. A dirty head is never evicted, so what a checkpoint, restore or rescaling reads
- * from state is always what the windows before the checkpoint wrote.
+ * from the state backend (in RocksDB every read is a lookup and a deserialization); every write
+ * still goes to state, which stays the only truth for checkpoints, restore and rescaling.
  *
  * <p>The head's state expires {@code headTtlMillis} after its last write (Flink's TTL, processing
  * time): a cached head is only served while younger than that on the same clock, else the group's
  * entry is dropped and the state read decides (null: the group starts afresh and clears its
- * chunks). Cached chunks live no longer than their group's entry. A dirty head counts from its
- * change, and from its flush once flushed (the state's stamp): one that expires dirty was changed a
- * whole TTL ago, so the state's older copy, if any, has expired too, and the entry is dropped as well.
+ * chunks). Cached chunks live no longer than their group's entry.
  *
  * <p>The cache keeps copies of what it is given, never the objects handed to state: on the heap
  * state backend those are the state's own, which an asynchronous snapshot may still be reading when
  * the next window changes what the cache returned (a state read would have returned a copy then).
- * A dirty head is the cache's own object (changed in place by the next window); the flush hands
- * the writer a copy of it.
  *
  * <p>Bounded in bytes (an estimate from the arrays' lengths, with compressed references): a full
- * cache admits a new group only in place of least recently used clean ones that missed
- * {@link #STALE_WINDOWS} windows, or ones whose head expired. Groups with a window every window keep their
+ * cache admits a new group only in place of least recently used ones that missed
+ * {@link #STALE_WINDOWS} windows or whose head expired. Groups with a window every window keep their
  * place, so with more active groups than room the first ones stay cached instead of every group
  * evicting another (which would hit nothing); a chunk that finds no room is read from state again.
  */
@@ -61,30 +53,19 @@ public final class HistoryHeapCache {
         }
     }
 
-    /** Writes a dirty head of a group to state ({@link #flushDirty}); the writer selects the group's key. */
-    @FunctionalInterface
-    public interface HeadWriter {
-        void write(String group, HistoryHead head) throws Exception;
-    }
-
     /** One group's cached history. */
     private static final class Group {
-        final String key;
         final long keyBytes;
         HistoryHead head;
         long headBytes;
-        /** When state got the head, or (dirty) when it changed: its TTL counts from here. */
         long headWrittenAt;
-        /** The head changed since state last got it ({@link #headChanged}): not evicted until flushed. */
-        boolean dirty;
         final long[] index = new long[CHUNKS_PER_GROUP];
         final HistoryChunk[] chunks = new HistoryChunk[CHUNKS_PER_GROUP];
         final long[] chunkBytes = new long[CHUNKS_PER_GROUP];
         int next;
 
-        Group(String key) {
-            this.key = key;
-            this.keyBytes = keyBytes(key);
+        Group(long keyBytes) {
+            this.keyBytes = keyBytes;
         }
 
         long bytes() {
@@ -112,8 +93,6 @@ public final class HistoryHeapCache {
     private final TtlClock clock;
     /** In access order: the first is the least recently used. */
     private final LinkedHashMap<String, Group> groups = new LinkedHashMap<>(16, 0.75f, true);
-    /** Groups made dirty since the last flush (a group dropped meanwhile is no longer dirty: skipped). */
-    private final ArrayList<Group> dirtyGroups = new ArrayList<>();
     private long bytes;
     private String key;
     private long windowEnd;
@@ -148,8 +127,8 @@ public final class HistoryHeapCache {
             return null;
         }
         if (expired(current)) {
-            drop(current);
             groups.remove(group);
+            bytes -= current.bytes();
             current = null;
             return null;
         }
@@ -171,61 +150,6 @@ public final class HistoryHeapCache {
         current.head = head;
         current.headBytes = size;
         current.headWrittenAt = writtenAt;
-    }
-
-    /**
-     * Write-behind: the selected group's head changed ({@code at}: the TTL clock's time now) and
-     * stays here, dirty, as its newest head until {@link #flushDirty}; the caller does not write
-     * it. False if the cache has no room for the group: write it through ({@link #headWritten}).
-     * The cache's own head is kept as it is; any other is copied (a head read from the heap
-     * backend's state is the state's own object).
-     */
-    public boolean headChanged(HistoryHead changed, long at) {
-        long size = sizeOf(changed);
-        if (current == null) {
-            current = admit(size);
-            if (current == null) {
-                return false;
-            }
-        }
-        HistoryHead head = changed == current.head ? changed : changed.copy();
-        bytes += size - current.headBytes;
-        current.head = head;
-        current.headBytes = size;
-        current.headWrittenAt = at;
-        if (!current.dirty) {
-            current.dirty = true;
-            dirtyGroups.add(current);
-        }
-        return true;
-    }
-
-    /**
-     * Hands a copy of every dirty head to {@code writer}, oldest change first, and marks it clean:
-     * its TTL now counts from the write (the clock is read before each). Returns how many were written.
-     */
-    public int flushDirty(HeadWriter writer) throws Exception {
-        int written = 0;
-        for (Group g : dirtyGroups) {
-            if (g.dirty) {
-                long at = clock.millis();
-                writer.write(g.key, g.head.copy()); // the heap backend keeps what it is given
-                g.dirty = false;
-                g.headWrittenAt = at;
-                written++;
-            }
-        }
-        dirtyGroups.clear();
-        return written;
-    }
-
-    /** Groups whose head changed since the last {@link #flushDirty} (tests and a metric). */
-    public int dirtyCount() {
-        int n = 0;
-        for (Group g : dirtyGroups) {
-            n += g.dirty ? 1 : 0;
-        }
-        return n;
     }
 
     /** The TTL clock's time, to pass to {@link #headWritten} (read before the state write). */
@@ -377,12 +301,6 @@ public final class HistoryHeapCache {
         g.chunkBytes[slot] = size;
     }
 
-    /** Takes a group's bytes off the total; a dirty head goes with it (only ever an expired one). */
-    private void drop(Group g) {
-        bytes -= g.bytes();
-        g.dirty = false;
-    }
-
     private boolean expired(Group g) {
         return clock.millis() - g.headWrittenAt >= headTtlMillis;
     }
@@ -396,17 +314,16 @@ public final class HistoryHeapCache {
         while (bytes + needed > maxBytes && it.hasNext()) {
             Group eldest = it.next().getValue();
             boolean behind = eldest.head.lastWindowEnd + STALE_WINDOWS * windowMillis < windowEnd;
-            if (!expired(eldest) && (!behind || eldest.dirty)) {
-                // The cached groups are as active as this one, or hold a head state has not got yet: keep them.
-                return null;
+            if (!behind && !expired(eldest)) {
+                return null; // the cached groups are as active as this one: keep them
             }
-            drop(eldest);
             it.remove();
+            bytes -= eldest.bytes();
         }
         if (bytes + needed > maxBytes) {
             return null;
         }
-        Group g = new Group(key);
+        Group g = new Group(keyBytes(key));
         groups.put(key, g);
         bytes += ENTRY_BYTES + g.keyBytes; // the head's bytes are added by the caller
         return g;

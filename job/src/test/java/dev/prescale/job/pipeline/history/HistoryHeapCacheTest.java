@@ -69,57 +69,6 @@ class HistoryHeapCacheTest {
         assertThat(cache.headHits()).isEqualTo(2);
     }
 
-    /** One element of a group with its head written behind: selects it and changes its head; false: no room, write through. */
-    private boolean changed(HistoryHeapCache cache, String group, long windowEnd) {
-        HistoryHead cached = cache.head(group, windowEnd);
-        HistoryHead h = cached != null ? cached : head(windowEnd);
-        h.lastWindowEnd = windowEnd;
-        return cache.headChanged(h, cache.now());
-    }
-
-    /** What a flush writes: group and last window of each head. */
-    private static java.util.List<String> flush(HistoryHeapCache cache) throws Exception {
-        java.util.List<String> written = new java.util.ArrayList<>();
-        cache.flushDirty((group, h) -> written.add(group + "@" + h.lastWindowEnd / W));
-        return written;
-    }
-
-    @Test
-    void aHeadWrittenBehindIsFlushedOnceAsAtItsLastChangeAndThenCountsItsTtlFromTheFlush() throws Exception {
-        HistoryHeapCache cache = new HistoryHeapCache(ROOM, TTL, W, clock);
-        assertThat(changed(cache, "a", W)).isTrue();
-        assertThat(changed(cache, "b", W)).isTrue();
-        assertThat(changed(cache, "a", 2 * W)).isTrue();
-        assertThat(cache.dirtyCount()).isEqualTo(2);
-        now.set(TTL - 1);
-        assertThat(flush(cache)).containsExactly("a@2", "b@1");
-        assertThat(cache.dirtyCount()).isZero();
-        assertThat(flush(cache)).isEmpty();
-        // Flushed at TTL - 1, the state's stamp: served until 2 * TTL - 1, although changed at 0.
-        now.set(2 * TTL - 2);
-        assertThat(cache.head("a", 3 * W)).isNotNull();
-        now.set(2 * TTL - 1);
-        assertThat(cache.head("a", 3 * W)).isNull();
-    }
-
-    @Test
-    void aDirtyHeadKeepsItsPlaceUntilFlushedUnlessItExpired() throws Exception {
-        HistoryHeapCache cache = new HistoryHeapCache(2 * ENTRY, TTL, W, clock);
-        assertThat(changed(cache, "a", W)).isTrue();
-        assertThat(changed(cache, "b", W)).isTrue();
-        // a and b fell behind, but state has not got their heads: c finds no room and writes through.
-        assertThat(changed(cache, "c", 4 * W)).isFalse();
-        assertThat(flush(cache)).containsExactly("a@1", "b@1");
-        assertThat(changed(cache, "c", 4 * W)).isTrue();
-        assertThat(cache.size()).isEqualTo(2);
-        // A whole TTL later: b (flushed at 0) gives way to d; then c, dirty but changed a whole TTL ago
-        // (any copy in state has expired too), gives way to e, and is not written.
-        now.set(TTL);
-        assertThat(changed(cache, "d", 5 * W)).isTrue();
-        assertThat(changed(cache, "e", 6 * W)).isTrue();
-        assertThat(flush(cache)).containsExactly("d@5", "e@6");
-    }
-
     @Test
     void aFullCacheKeepsItsActiveGroupsAndReplacesOnesThatFellBehind() {
         HistoryHeapCache cache = new HistoryHeapCache(2 * ENTRY, TTL, W, clock);
