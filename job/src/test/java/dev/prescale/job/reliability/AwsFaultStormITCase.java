@@ -348,12 +348,13 @@ class AwsFaultStormITCase {
 
         // Recovery per group: the newest decision, made during the outage, applied once.
         Map<String, ScalingDecision> newest = newest();
+        List<RecordedCall> all = endpoint.calls();
+        List<RecordedCall> recovery = all.subList(recoveryFrom, all.size());
         for (String t : TARGETS) {
             ScalingDecision d = newest.get(t);
             long decidedAt = seen.stream().filter(x -> x.decision == d).findFirst().orElseThrow().atMillis;
             SimulatedAutoScaling.GroupView g = endpoint.service().group(t);
-            List<RecordedCall> all = endpoint.calls();
-            List<RecordedCall> recoverySets = all.subList(recoveryFrom, all.size()).stream()
+            List<RecordedCall> recoverySets = recovery.stream()
                     .filter(c -> c.status == 200 && c.action.equals("SetDesiredCapacity") && t.equals(c.params.get("AutoScalingGroupName")))
                     .toList();
             long carrying = recoverySets.stream()
