@@ -90,6 +90,17 @@ public final class InteractionValidator implements Serializable {
 
     /** The kind, in any case. */
     private static Interaction.Kind kindOf(String kind) throws Invalid {
+        // The names as they are (most payloads) without a new upper-cased String; any case below.
+        switch (kind) {
+            case "API_CALL":
+                return Interaction.Kind.API_CALL;
+            case "DATA_ACCESS":
+                return Interaction.Kind.DATA_ACCESS;
+            case "UI":
+                return Interaction.Kind.UI;
+            default:
+                break;
+        }
         try {
             return Interaction.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
