@@ -120,7 +120,7 @@ final class TopLevelScalars {
     }
 
     /** The longest payload {@link #readPlain} scans: far below Jackson's own limits on names, strings and numbers. */
-    static final int PLAIN_MAX_CHARS = 10_000;
+    private static final int PLAIN_MAX_CHARS = 10_000;
     /** Integers of at most this many digits are always a long to Jackson (19 may be a BigInteger). */
     private static final int PLAIN_MAX_DIGITS = 18;
     /** Number tokens up to this long are scanned here; longer ones are left to Jackson's limits. */
@@ -185,13 +185,16 @@ final class TopLevelScalars {
         char c = s.charAt(i);
         if (c == '"') {
             int end = endOfPlainString(s, i + 1, n);
-            if (end >= 0 && slot >= 0) {
+            if (end < 0) {
+                return -1;
+            }
+            if (slot >= 0) {
                 kinds[slot] = Kind.TEXT;
                 texts[slot] = s.substring(i + 1, end);
             }
-            return end < 0 ? -1 : end + 1;
+            return end + 1;
         }
-        if (c == '-' || (c >= '0' && c <= '9')) {
+        if (c == '-' || isDigit(c)) {
             return plainNumber(s, i, n, slot);
         }
         // A literal; whatever follows it is checked by the caller (a delimiter or the end of the scan).
