@@ -6,9 +6,10 @@
 #   scripts/benchmark.sh parallelism [same options]      whole job at parallelism 1 and 2; ratio=
 #   scripts/benchmark.sh scale --groups 100000 --windows 3 --per-group 5 --checkpoint-interval 5s
 #       state, checkpoint and memory figures of one whole-job run
-#   scripts/benchmark.sh first-operator [--groups 10000 --per-group 50 --reps 6 --two true]
+#   scripts/benchmark.sh first-operator [--groups 10000 --per-group 50 --reps 6 --two true --order load|shuffled]
 #       the job's first operator alone, as one operator, as the two it replaces and as the pass-through's
-#       parse only, side by side (no broker, no cluster); last line: ratio= (one / two; --two false: parse / one)
+#       parse only, side by side (no broker, no cluster); last line: ratio= (one / two; --two false: parse / one);
+#       --order shuffled: each window's payloads in a random order (the load sends the groups round by round)
 # More options: --rate EVENTS_PER_S (per source subtask; paces the source like a live producer),
 # --parallelism N, --model snaive|DIR, --context 2d, --state-backend rocksdb|hashmap,
 # --checkpoint-interval 10s, --local-aggregation true|false (window.localAggregation), --work-dir /tmp/prescale-bench,

@@ -6,6 +6,7 @@ import dev.prescale.job.bench.InteractionLoad;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -19,8 +20,10 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
  * the reverse order every other window); prints nanoseconds per event and the per-window ratios
  * (parse only against the one operator: what the whole job's source thread adds to the
  * pass-through's, without a broker or a cluster). Run with
- * {@code scripts/benchmark.sh first-operator [--groups 10000 --per-group 50 --reps 6 --two true]};
- * {@code --two false} leaves the two operators out (then {@code ratio=} is parse only / one operator).
+ * {@code scripts/benchmark.sh first-operator [--groups 10000 --per-group 50 --reps 6 --two true --order load]};
+ * {@code --two false} leaves the two operators out (then {@code ratio=} is parse only / one operator);
+ * {@code --order shuffled} puts each window's payloads in a random order (fixed seed) instead of the
+ * load's, in which the groups come round by round in the same order: live traffic has no such order.
  */
 public final class FirstOperatorBenchmark {
 
@@ -36,6 +39,10 @@ public final class FirstOperatorBenchmark {
             throw new IllegalArgumentException("--two takes true or false, not " + twoArg);
         }
         boolean two = twoArg.equals("true");
+        String order = stringArg(args, "--order", "load");
+        if (!order.equals("load") && !order.equals("shuffled")) {
+            throw new IllegalArgumentException("--order takes load or shuffled, not " + order);
+        }
         if (reps < 2) {
             throw new IllegalArgumentException("--reps must be at least 2 (the first repetition only warms the JIT): " + reps);
         }
@@ -46,6 +53,18 @@ public final class FirstOperatorBenchmark {
         String[] payloads = new String[perWindow * windows];
         for (int j = 0; j < payloads.length; j++) {
             payloads[j] = load.payload(j);
+        }
+        if (order.equals("shuffled")) {
+            // Within each window only: every payload stays in its window, so none is late.
+            Random rnd = new Random(42);
+            for (int w = 0; w < windows; w++) {
+                for (int j = perWindow - 1; j > 0; j--) {
+                    int other = rnd.nextInt(j + 1);
+                    String p = payloads[w * perWindow + j];
+                    payloads[w * perWindow + j] = payloads[w * perWindow + other];
+                    payloads[w * perWindow + other] = p;
+                }
+            }
         }
         Path key = Files.createTempFile("first-operator-benchmark", ".key");
         Files.writeString(key, "benchmark-secret-0123456789abcdef\n");
@@ -130,7 +149,7 @@ public final class FirstOperatorBenchmark {
         double[] parse = ratios(nanos[2], nanos[1], windows, k);
         String parseRatio = String.format("%.3f (parse only / one operator, per window side by side; min %.3f, max %.3f)",
                 parse[parse.length / 2], parse[0], parse[parse.length - 1]);
-        System.out.printf("groups=%d per_group=%d windows_timed=%d%n", groups, perGroup, parse.length);
+        System.out.printf("groups=%d per_group=%d order=%s windows_timed=%d%n", groups, perGroup, order, parse.length);
         if (!two) {
             System.out.println("ratio=" + parseRatio);
             return;
