@@ -172,11 +172,13 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
 
     /** How many pseudonyms were computed for partials so far (tests: at most once per user, group and window). */
     long pseudonymizations() {
+        addPending();
         return pseudonymized.getCount();
     }
 
     /** How many users' pseudonym hashes came from a recent partial of their group (tests). */
     long usersFromRecentPartials() {
+        addPending();
         return fromRecent.getCount();
     }
 

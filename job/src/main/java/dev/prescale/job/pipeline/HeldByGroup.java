@@ -58,6 +58,36 @@ final class HeldByGroup {
         }
     }
 
+    /**
+     * The sums in this group's home slot (perhaps another group's, or null), read without comparing
+     * names: the first of the reads {@link #get} makes, for {@link #touch}.
+     */
+    Held home(String group) {
+        Held[] t = slots;
+        return t[spread(group.hashCode()) & (t.length - 1)];
+    }
+
+    /**
+     * Reads the fields of held sums that adding to them reads, on each of its cache lines, and their
+     * first fingerprints; decides nothing. Returns what it read only so that the reads stay.
+     */
+    static long touch(Held h) {
+        if (h == null) {
+            return 0;
+        }
+        return h.hash + h.apiCalls + h.uiEvents + h.w0 + h.fingerprintCount + (h.recentLooked ? 1 : 0)
+                + (h.fingerprints == null ? 0 : h.fingerprints.length);
+    }
+
+    /** Reads the first and the last of held sums' fingerprints (two cache lines); see {@link #touch}. */
+    static long touchFingerprints(Held h) {
+        if (h == null) {
+            return 0;
+        }
+        long[] f = h.fingerprints;
+        return f.length == 0 ? 0 : f[0] + f[f.length - 1];
+    }
+
     /** The name's length if it is compared packed (at most {@link #PACKED_CHARS} characters, all Latin-1), else -1. */
     static int packedLength(String name) {
         int n = name.length();
