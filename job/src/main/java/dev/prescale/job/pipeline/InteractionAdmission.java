@@ -23,6 +23,8 @@ final class InteractionAdmission implements Serializable {
     private final boolean stampedBySource;
     /** Processing time as last read (MIN_VALUE: not yet); see {@link #eventTimeProblem}. */
     private transient long processingTimeSeen = Long.MIN_VALUE;
+    /** Where {@link SourceValidation} leaves the source's results for this thread. */
+    private transient SourceValidation.Local handOver;
 
     /**
      * @param maxClockSkewMillis records further ahead of processing time are dead-lettered; 0: no guard
@@ -39,6 +41,7 @@ final class InteractionAdmission implements Serializable {
     /** Resets what an instance learnt at run time (call from the operator's open). */
     void open() {
         processingTimeSeen = Long.MIN_VALUE;
+        handOver = new SourceValidation.Local();
     }
 
     /**
@@ -61,7 +64,13 @@ final class InteractionAdmission implements Serializable {
     Validated<Interaction> admit(String payload, boolean hasStamp, long stamp, LongSupplier processingTime,
             UnaryOperator<String> pseudonym) {
         // Validated in the source already when it stamped event time (parsed once); else here.
-        Validated<Interaction> v = stampedBySource ? SourceValidation.take(payload) : null;
+        Validated<Interaction> v = null;
+        if (stampedBySource) {
+            if (handOver == null) {
+                handOver = new SourceValidation.Local(); // not opened (tests that admit directly)
+            }
+            v = handOver.take(payload);
+        }
         if (v == null) {
             v = validator.validate(payload, processingTime);
         }

@@ -24,7 +24,11 @@ public final class SourceValidation {
 
     /** The result the source left for exactly this payload instance, once; null if none. */
     static Validated<Interaction> take(String payload) {
-        SourceValidation s = LAST.get();
+        return LAST.get().takeHere(payload);
+    }
+
+    private Validated<Interaction> takeHere(String payload) {
+        SourceValidation s = this;
         if (s.payload != payload || payload == null) {
             return null;
         }
@@ -34,10 +38,38 @@ public final class SourceValidation {
         return r;
     }
 
+    /**
+     * The calling thread's hand-over, looked up in the {@code ThreadLocal} only when the thread
+     * changes: both sides run once per record in one task thread, where two {@code ThreadLocal}
+     * lookups a record were a measurable share of the source's time. One per user of the hand-over.
+     */
+    static final class Local {
+        /** A thread and its hand-over, replaced together (never one without the other). */
+        private record Bound(Thread owner, SourceValidation slot) {}
+
+        private Bound bound;
+
+        private SourceValidation slot() {
+            Thread t = Thread.currentThread();
+            Bound b = bound;
+            if (b == null || b.owner != t) {
+                b = new Bound(t, LAST.get());
+                bound = b;
+            }
+            return b.slot;
+        }
+
+        /** {@link SourceValidation#take}, for the calling thread. */
+        Validated<Interaction> take(String payload) {
+            return slot().takeHere(payload);
+        }
+    }
+
     /** Validates in the source: a valid record's ts, else {@link Long#MIN_VALUE} (ignored by the watermarks). */
     public static final class TimestampAssigner implements SerializableTimestampAssigner<String> {
         private static final long serialVersionUID = 1L;
         private final InteractionValidator validator;
+        private transient Local local;
 
         public TimestampAssigner(String topic) {
             this.validator = new InteractionValidator(topic);
@@ -46,7 +78,10 @@ public final class SourceValidation {
         @Override
         public long extractTimestamp(String payload, long kafkaTimestamp) {
             Validated<Interaction> v = validator.validate(payload, System::currentTimeMillis);
-            SourceValidation s = LAST.get();
+            if (local == null) {
+                local = new Local();
+            }
+            SourceValidation s = local.slot();
             s.payload = payload;
             s.result = v;
             return v.isValid() ? v.value().ts : Long.MIN_VALUE;

@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -179,6 +180,29 @@ class SkewGuardedWatermarksTest {
         a.extractTimestamp(p, 0);
         assertThat(SourceValidation.take(p)).isNotNull().satisfies(v -> assertThat(v.value().ts).isEqualTo(NOW));
         assertThat(SourceValidation.take(p)).as("taken once").isNull();
+    }
+
+    @Test
+    void theHandOverFollowsTheCallingThreadThroughItsCachedLookups() throws Exception {
+        // The assigner and the taker remember the hand-over of the thread that used them last; another
+        // thread gets its own, so a result never crosses threads (the operator would validate again).
+        SourceValidation.TimestampAssigner a = new SourceValidation.TimestampAssigner("interactions");
+        SourceValidation.Local taker = new SourceValidation.Local();
+        String p = valid(NOW, "");
+        a.extractTimestamp(p, 0);
+        AtomicReference<Object> elsewhere = new AtomicReference<>();
+        Thread other = new Thread(() -> elsewhere.set(String.valueOf(taker.take(p))));
+        other.start();
+        other.join();
+        assertThat(elsewhere.get()).as("taken in another thread").isEqualTo("null");
+        assertThat(taker.take(p)).isNotNull().satisfies(v -> assertThat(v.value().ts).isEqualTo(NOW));
+        String q = valid(NOW + 1, "");
+        Thread source = new Thread(() -> a.extractTimestamp(q, 0)); // the assigner used from another thread
+        source.start();
+        source.join();
+        assertThat(taker.take(q)).as("left in the other thread's hand-over").isNull();
+        a.extractTimestamp(q, 0); // and back in this one
+        assertThat(taker.take(q)).isNotNull().satisfies(v -> assertThat(v.value().ts).isEqualTo(NOW + 1));
     }
 
     private static String valid(long ts, String extra) {
