@@ -47,7 +47,7 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
      * Interactions added together ({@link #addPending}). At 10,000 groups each interaction's sums are
      * mostly cache misses; read for a batch before any of it is added, the misses overlap.
      */
-    static final int BATCH = 16;
+    static final int BATCH = 64;
 
     private final long windowMillis;
     private final long allowedLatenessMillis;
