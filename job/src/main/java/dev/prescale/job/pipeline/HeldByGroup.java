@@ -75,8 +75,7 @@ final class HeldByGroup {
         if (h == null) {
             return 0;
         }
-        return h.hash + h.apiCalls + h.uiEvents + h.w0 + h.fingerprintCount + (h.recentLooked ? 1 : 0)
-                + (h.fingerprints == null ? 0 : h.fingerprints.length);
+        return h.hash + h.apiCalls + h.uiEvents + h.w0 + h.fingerprintCount + (h.recentLooked ? 1 : 0) + h.fingerprints.length;
     }
 
     /** Reads the first and the last of held sums' fingerprints (two cache lines); see {@link #touch}. */

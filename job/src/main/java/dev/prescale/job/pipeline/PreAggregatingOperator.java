@@ -37,6 +37,11 @@ import org.apache.flink.util.OutputTag;
  * parallelism &gt; 1 an element may be judged late here that the window alone would still have
  * taken (the subtasks' watermarks differ by less than their skew).
  *
+ * <p>Interactions of the open window of the record before are added {@link #BATCH} at a time, their
+ * groups' sums read for all of them first so that the cache misses overlap ({@link #addPending}).
+ * Anything else (another record, a watermark or status, a barrier, the end) adds the waiting ones
+ * first, so the result is that of adding each as it came.
+ *
  * @param <IN> the input records
  */
 public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<PartialDemand>
