@@ -94,6 +94,12 @@ public class AnonymizingPreAggregator extends PreAggregatingOperator<String> {
         aggregate(i, i.ts);
     }
 
+    /** The interactions are this operator's own, parsed from the payloads: they may wait to be added in batches. */
+    @Override
+    boolean holdsBack() {
+        return true;
+    }
+
     @Override
     int fingerprintCapacity() {
         return INITIAL_FINGERPRINTS;

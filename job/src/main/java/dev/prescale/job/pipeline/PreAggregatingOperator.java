@@ -37,7 +37,8 @@ import org.apache.flink.util.OutputTag;
  * parallelism &gt; 1 an element may be judged late here that the window alone would still have
  * taken (the subtasks' watermarks differ by less than their skew).
  *
- * <p>Interactions of the open window of the record before are added {@link #BATCH} at a time, their
+ * <p>Interactions the subclass made itself ({@link #holdsBack}) of the open window of the record
+ * before are added {@link #BATCH} at a time, their
  * groups' sums read for all of them first so that the cache misses overlap ({@link #addPending}).
  * Anything else (another record, a watermark or status, a barrier, the end) adds the waiting ones
  * first, so the result is that of adding each as it came.
@@ -82,6 +83,8 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
     private transient Interaction[] pending;
     private transient long[] pendingTimestamps;
     private transient int pendingCount;
+    /** {@link #holdsBack()}, read once. */
+    private transient boolean batches;
     /** The home slots' sums of the held-back interactions' groups, while {@link #addPending} reads them. */
     private transient Held[] homes;
     /** What {@link HeldByGroup#touch} read last, kept only so that its reads are not optimized away. */
@@ -209,6 +212,7 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
         pendingTimestamps = new long[BATCH];
         homes = new Held[BATCH];
         pendingCount = 0;
+        batches = holdsBack();
         preAggregated = getMetricGroup().counter("preAggregatedRecords");
         emitted = getMetricGroup().counter("partialsEmitted");
     }
@@ -221,6 +225,15 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
         return 0;
     }
 
+    /**
+     * Whether interactions may wait to be added in batches ({@link #addPending}): only those the
+     * subclass made itself. With object reuse (the job's default) an upstream operator may change the
+     * object it passed once {@code processElement} returns.
+     */
+    boolean holdsBack() {
+        return false;
+    }
+
     /** Sends an interaction later than the allowed lateness to {@link #lateTag}. */
     abstract void late(Interaction i, long timestamp);
 
@@ -230,7 +243,7 @@ public abstract class PreAggregatingOperator<IN> extends AbstractStreamOperator<
      * any other first adds those, so that all are added in the order they came.
      */
     final void aggregate(Interaction i, long timestamp) {
-        if (lastGroups != null && timestamp >= rangeStart && timestamp <= rangeMaxTimestamp && keys + pendingCount < maxKeys) {
+        if (batches && lastGroups != null && timestamp >= rangeStart && timestamp <= rangeMaxTimestamp && keys + pendingCount < maxKeys) {
             // lastGroups is dropped whenever the watermark moves: this window is still open. And even if
             // every held-back interaction brought a new group, they would not pass maxKeys: holding them
             // back never delays sending everything.

@@ -14,6 +14,7 @@ import java.util.Random;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,6 +155,53 @@ class AnonymizingPreAggregatorTest {
             // Beyond the remembered ones each interaction looks its user up again, and finds it in the cache.
             assertThat(op.pseudonymizations()).isEqualTo(users);
             assertThat(fused.extractOutputValues()).singleElement().satisfies(p -> assertThat(p.sums.users.size()).isEqualTo(users));
+        }
+    }
+
+    /** What comes after interactions waiting to be added together ({@link PreAggregatingOperator#BATCH}). */
+    enum Flush { WATERMARK, BARRIER, IDLE, END_OF_INPUT, FINISH }
+
+    @Test
+    void interactionsWaitingToBeAddedTogetherAreInWhatAnythingElseSends() throws Exception {
+        // 2 to 2 x BATCH + 2 interactions of one window (the first alone opens it; the rest wait in
+        // batches), then each event that sends partials: none may be left out or come later.
+        int batch = PreAggregatingOperator.BATCH;
+        for (Flush flush : Flush.values()) {
+            for (int n : new int[] {2, batch, batch + 1, 2 * batch + 2}) {
+                try (var fused = fused(0, 100_000)) {
+                    for (int k = 0; k < n; k++) {
+                        process(fused, payload(NOW + k % 500, "raw-" + k, k % 2 == 0 ? "a" : "b"), NOW + k % 500);
+                    }
+                    switch (flush) {
+                        case WATERMARK -> fused.processWatermark(new Watermark(NOW + W - 1));
+                        case BARRIER -> fused.prepareSnapshotPreBarrier(1);
+                        case IDLE -> fused.processWatermarkStatus(WatermarkStatus.IDLE);
+                        case END_OF_INPUT -> fused.endInput();
+                        case FINISH -> fused.getOperator().finish();
+                    }
+                    int a = (n + 1) / 2;
+                    int b = n / 2;
+                    assertThat(fused.extractOutputValues()).as("%s after %d", flush, n)
+                            .extracting(p -> p.group + ":" + p.sums.cpuMillis + "/" + p.sums.users.size())
+                            .containsExactlyInAnyOrder("a:" + 5.0 * a + "/" + a, "b:" + 5.0 * b + "/" + b);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aReFiredInteractionAfterWaitingOnesIsSentAtOnceAndTheyStayInTheirWindow() throws Exception {
+        try (var fused = fused(500, 100_000)) {
+            fused.processWatermark(new Watermark(NOW + W - 1 + 499)); // window 0 closed, not yet late
+            for (int k = 0; k < 5; k++) {
+                process(fused, payload(NOW + W + k, "raw-" + k, "a"), NOW + W + k); // window 1: wait after the first
+            }
+            process(fused, payload(NOW + 5, "raw-9", "a"), NOW + 5); // window 0: re-fired alone, the waiting ones added first
+            assertThat(fused.extractOutputValues()).extracting(p -> p.windowStart + ":" + p.sums.cpuMillis)
+                    .containsExactly(NOW + ":5.0");
+            fused.processWatermark(new Watermark(NOW + 2 * W - 1));
+            assertThat(fused.extractOutputValues()).extracting(p -> p.windowStart + ":" + p.sums.cpuMillis)
+                    .containsExactly(NOW + ":5.0", (NOW + W) + ":25.0");
         }
     }
 
