@@ -23,7 +23,7 @@ final class InteractionAdmission implements Serializable {
     private final boolean stampedBySource;
     /** Processing time as last read (MIN_VALUE: not yet); see {@link #eventTimeProblem}. */
     private transient long processingTimeSeen = Long.MIN_VALUE;
-    /** Where {@link SourceValidation} leaves the source's results for this thread. */
+    /** Where {@link SourceValidation} leaves the source's results for this thread; made on first use. */
     private transient SourceValidation.Local handOver;
 
     /**
@@ -41,7 +41,6 @@ final class InteractionAdmission implements Serializable {
     /** Resets what an instance learnt at run time (call from the operator's open). */
     void open() {
         processingTimeSeen = Long.MIN_VALUE;
-        handOver = new SourceValidation.Local();
     }
 
     /**
@@ -67,7 +66,7 @@ final class InteractionAdmission implements Serializable {
         Validated<Interaction> v = null;
         if (stampedBySource) {
             if (handOver == null) {
-                handOver = new SourceValidation.Local(); // not opened (tests that admit directly)
+                handOver = new SourceValidation.Local(); // transient: none after deserialization
             }
             v = handOver.take(payload);
         }

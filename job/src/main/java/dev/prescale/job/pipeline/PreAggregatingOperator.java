@@ -38,8 +38,8 @@ import org.apache.flink.util.OutputTag;
  * taken (the subtasks' watermarks differ by less than their skew).
  *
  * <p>Interactions the subclass made itself ({@link #holdsBack}) of the open window of the record
- * before are added {@link #BATCH} at a time, their
- * groups' sums read for all of them first so that the cache misses overlap ({@link #addPending}).
+ * before are added {@link #BATCH} at a time, their groups' sums read for all of them first so that
+ * the cache misses overlap ({@link #addPending}).
  * Anything else (another record, a watermark or status, a barrier, the end) adds the waiting ones
  * first, so the result is that of adding each as it came.
  *

@@ -27,14 +27,14 @@ public final class SourceValidation {
         return LAST.get().takeHere(payload);
     }
 
+    /** {@link #take} from this thread's hand-over. */
     private Validated<Interaction> takeHere(String payload) {
-        SourceValidation s = this;
-        if (s.payload != payload || payload == null) {
+        if (this.payload != payload || payload == null) {
             return null;
         }
-        Validated<Interaction> r = s.result;
-        s.payload = null;
-        s.result = null;
+        Validated<Interaction> r = result;
+        this.payload = null;
+        result = null;
         return r;
     }
 
