@@ -14,15 +14,15 @@
 # --parallelism N, --model snaive|DIR, --context 2d, --state-backend rocksdb|hashmap,
 # --checkpoint-interval 10s, --local-aggregation true|false (window.localAggregation), --work-dir /tmp/prescale-bench,
 # --max-partition-fetch-bytes N (the benchmark's Kafka source; Kafka's default 1 MB, as the job's),
-# --max-poll-records N, --element-queue N (the benchmark's Kafka source: Kafka's max.poll.records, Flink's
-# source.reader.element.queue.capacity; both jobs),
+# --max-poll-records N (the benchmark's Kafka source: Kafka's max.poll.records; both jobs),
 # --flink key=value,key=value (more Flink settings for both jobs), --prefill-history true (whole-job runs start
 # from a savepoint in which every group already has a full context of history: steady state),
 # --fork true (throughput: each run in a JVM of its own, as JMH forks, so that one job's JIT profile does not
 # shape the other's; the JVM options below apply to every run).
 #
 # Environment: BENCH_KAFKA_PORT (19092; a broker of its own under .run/bench, stopped at the end
-# unless it was already running), BENCH_HEAP (3g), BENCH_JFR=FILE (record a JFR profile),
+# unless it was already running), BENCH_HEAP (3g: -Xms and -Xmx alike, as Flink starts a TaskManager's
+# JVM with its whole heap), BENCH_JFR=FILE (record a JFR profile),
 # BENCH_JAVA_OPTS (more JVM options, such as an -agentpath for async-profiler; split on spaces).
 # One block, read whole before it runs: bash reads a script as it goes, so editing this file
 # during a long run would otherwise change (or break) the run.
@@ -72,7 +72,7 @@ if [[ "${1:-}" == "first-operator" ]]; then
     || { tail -n 20 "$LOG_DIR/bench-build.log" >&2; fail "could not build the job's tests"; }
   rm -rf "$classes-test" && cp -r "$PRESCALE_ROOT/job/target/test-classes" "$classes-test"
   read -r -a extra <<<"${BENCH_JAVA_OPTS:-}"
-  "$JAVA" "-Xmx${BENCH_HEAP:-3g}" -XX:+UseG1GC "${extra[@]}" \
+  "$JAVA" "-Xms${BENCH_HEAP:-3g}" "-Xmx${BENCH_HEAP:-3g}" -XX:+UseG1GC "${extra[@]}" \
     -Dlog4j2.configurationFile="$PRESCALE_ROOT/scripts/lib/log4j2-bench.properties" \
     -cp "$classes-test:$cp" dev.prescale.job.pipeline.FirstOperatorBenchmark "${@:2}"
   exit $?
@@ -84,7 +84,7 @@ if [[ -n "${BENCH_JFR:-}" ]]; then
 fi
 read -r -a extra <<<"${BENCH_JAVA_OPTS:-}"
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true OMP_NUM_THREADS=1
-"$JAVA" "-Xmx${BENCH_HEAP:-3g}" -XX:+UseG1GC "${jfr[@]}" "${extra[@]}" \
+"$JAVA" "-Xms${BENCH_HEAP:-3g}" "-Xmx${BENCH_HEAP:-3g}" -XX:+UseG1GC "${jfr[@]}" "${extra[@]}" \
   -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
   -Dlog4j2.configurationFile="$PRESCALE_ROOT/scripts/lib/log4j2-bench.properties" \
   -cp "$cp" dev.prescale.job.bench.JobBenchmark "${1:-throughput}" \

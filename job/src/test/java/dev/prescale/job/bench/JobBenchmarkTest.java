@@ -3,9 +3,10 @@ package dev.prescale.job.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** How a forked run's line is read back by the parent benchmark. */
+/** How a forked run's line is read back by the parent benchmark, and options that no longer exist. */
 class JobBenchmarkTest {
 
     private static final String LINE = "run=2 job=whole parallelism=1 records=15000000 seconds=40.81 (startup 1.24) eps=367585"
@@ -24,5 +25,12 @@ class JobBenchmarkTest {
     void aMissingFieldIsAnError() {
         assertThatThrownBy(() -> JobBenchmark.field(LINE, "warmup")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> JobBenchmark.field(LINE, "decisions")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theElementQueueOptionFailsAsTheKafkaSourceIgnoresIt() {
+        assertThatThrownBy(() -> JobBenchmark.rejectRemovedOptions(Map.of("groups", "10", "element-queue", "16")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KafkaSource ignores");
+        JobBenchmark.rejectRemovedOptions(Map.of("groups", "10", "max-poll-records", "2000"));
     }
 }
