@@ -22,12 +22,7 @@ public final class SourceValidation {
 
     private SourceValidation() {}
 
-    /** The result the source left for exactly this payload instance, once; null if none. */
-    static Validated<Interaction> take(String payload) {
-        return LAST.get().takeHere(payload);
-    }
-
-    /** {@link #take} from this thread's hand-over. */
+    /** The result the source left in this hand-over for exactly this payload instance, once; null if none. */
     private Validated<Interaction> takeHere(String payload) {
         if (this.payload != payload || payload == null) {
             return null;
@@ -59,7 +54,7 @@ public final class SourceValidation {
             return b.slot;
         }
 
-        /** {@link SourceValidation#take}, for the calling thread. */
+        /** The result the source left in the calling thread for exactly this payload instance, once; null if none. */
         Validated<Interaction> take(String payload) {
             return slot().takeHere(payload);
         }
