@@ -65,6 +65,8 @@ for attempt in 1 2 3; do
   sleep 20
 done
 cp="$classes:$(cat "$cache")"
+# The whole heap from the start, as Flink starts a TaskManager's JVM (-Xms = -Xmx; BENCHMARKS.md, sixteenth pass).
+heap=("-Xms${BENCH_HEAP:-3g}" "-Xmx${BENCH_HEAP:-3g}")
 
 if [[ "${1:-}" == "first-operator" ]]; then
   # Operator test harnesses: the test classes too (built here, run from a private copy).
@@ -72,7 +74,7 @@ if [[ "${1:-}" == "first-operator" ]]; then
     || { tail -n 20 "$LOG_DIR/bench-build.log" >&2; fail "could not build the job's tests"; }
   rm -rf "$classes-test" && cp -r "$PRESCALE_ROOT/job/target/test-classes" "$classes-test"
   read -r -a extra <<<"${BENCH_JAVA_OPTS:-}"
-  "$JAVA" "-Xms${BENCH_HEAP:-3g}" "-Xmx${BENCH_HEAP:-3g}" -XX:+UseG1GC "${extra[@]}" \
+  "$JAVA" "${heap[@]}" -XX:+UseG1GC "${extra[@]}" \
     -Dlog4j2.configurationFile="$PRESCALE_ROOT/scripts/lib/log4j2-bench.properties" \
     -cp "$classes-test:$cp" dev.prescale.job.pipeline.FirstOperatorBenchmark "${@:2}"
   exit $?
@@ -84,7 +86,7 @@ if [[ -n "${BENCH_JFR:-}" ]]; then
 fi
 read -r -a extra <<<"${BENCH_JAVA_OPTS:-}"
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true OMP_NUM_THREADS=1
-"$JAVA" "-Xms${BENCH_HEAP:-3g}" "-Xmx${BENCH_HEAP:-3g}" -XX:+UseG1GC "${jfr[@]}" "${extra[@]}" \
+"$JAVA" "${heap[@]}" -XX:+UseG1GC "${jfr[@]}" "${extra[@]}" \
   -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
   -Dlog4j2.configurationFile="$PRESCALE_ROOT/scripts/lib/log4j2-bench.properties" \
   -cp "$cp" dev.prescale.job.bench.JobBenchmark "${1:-throughput}" \
